@@ -1,0 +1,30 @@
+/// --help and --version for every program.
+#include "common/cli.hpp"
+
+#include <cstring>
+#include <iostream>
+
+#include "pms/version.hpp"
+
+namespace pms {
+
+std::optional<int> handle_command_line(int argc, char** argv, const ProgramInfo& info) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::cout << info.name << " " << PMS_VERSION << "\n";
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::cout << "Usage: " << info.name << " [--help] [--version]\n\n"
+                      << info.summary << "\n\n"
+                      << "Configured through the environment (systemd: EnvironmentFile=):\n"
+                      << describe_settings(info.program);
+            return 0;
+        }
+        std::cerr << info.name << ": unknown argument '" << argv[i] << "' (see --help)\n";
+        return 2;
+    }
+    return std::nullopt;
+}
+
+}  // namespace pms

@@ -1,0 +1,142 @@
+/// The settings table and the typed lookups over the environment.
+#include "common/config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <sstream>
+
+namespace pms {
+
+namespace {
+constexpr unsigned kAll = kApi | kBridge | kWorker;
+}  // namespace
+
+const std::vector<Setting>& all_settings() {
+    static const std::vector<Setting> table = {
+        {"PMS_DATABASE_URL", "postgresql://pms@127.0.0.1:5432/pms", nullptr, kAll,
+         "libpq URI of the database (db/migrate connects with it as the owner)"},
+        {"PMS_API_DATABASE_URL", "", "PMS_DATABASE_URL", kApi,
+         "libpq URI pms-api connects with (role pms_api)"},
+        {"PMS_BRIDGE_DATABASE_URL", "", "PMS_DATABASE_URL", kBridge,
+         "libpq URI pms-bridge connects with (role pms_worker)"},
+        {"PMS_WORKER_DATABASE_URL", "", "PMS_DATABASE_URL", kWorker,
+         "libpq URI pms-worker connects with (role pms_worker)"},
+        {"PMS_REDIS_URL", "redis://127.0.0.1:6379/0", nullptr, kApi | kBridge,
+         "Redis for the product cache: redis://[:password@]host[:port][/db]"},
+        {"PMS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/", nullptr, kBridge | kWorker,
+         "RabbitMQ: amqp://user:password@host:port/vhost"},
+        {"PMS_AMQP_QUORUM", "0", nullptr, kBridge | kWorker,
+         "1 declares the queues as quorum queues (a new broker or new queues only)"},
+        {"PMS_S3_ENDPOINT", "http://127.0.0.1:9000", nullptr, kWorker,
+         "S3-compatible endpoint (path-style requests)"},
+        {"PMS_S3_BUCKET", "pms-images", nullptr, kWorker, "bucket for compressed images"},
+        {"PMS_S3_REGION", "us-east-1", nullptr, kWorker, "region used in the SigV4 signature"},
+        {"PMS_S3_ACCESS_KEY", "", nullptr, kWorker, "S3 access key id"},
+        {"PMS_S3_SECRET_KEY", "", nullptr, kWorker, "S3 secret access key"},
+        {"PMS_S3_PUBLIC_URL", "", nullptr, kWorker,
+         "base URL of compressed images as clients see them (default: endpoint/bucket)"},
+        {"PMS_API_LISTEN", "unix:/run/pms/api.sock", nullptr, kApi,
+         "FastCGI socket when not socket-activated: unix:/path or host:port"},
+        {"PMS_API_WORKERS", "", nullptr, kApi, "pre-forked children (default: number of CPUs)"},
+        {"PMS_API_MAX_BODY", "1048576", nullptr, kApi,
+         "largest request body accepted, in bytes (keep nginx's client_max_body_size equal)"},
+        {"PMS_CACHE_TTL", "1800", nullptr, kApi, "seconds a cached product lives in Redis"},
+        {"PMS_WORKER_PREFETCH", "1", nullptr, kWorker, "unacknowledged jobs the broker may send"},
+        {"PMS_WORKER_MAX_ATTEMPTS", "3", nullptr, kWorker,
+         "deliveries of a job before a transient failure is final (then it is dead-lettered)"},
+        {"PMS_WORKER_RETRY_DELAY", "2", nullptr, kWorker,
+         "seconds before the first retry of a job; each further retry waits 4 times longer"},
+        {"PMS_IMAGE_MAX_WIDTH", "800", nullptr, kWorker, "width the image is fitted into"},
+        {"PMS_IMAGE_MAX_HEIGHT", "600", nullptr, kWorker, "height the image is fitted into"},
+        {"PMS_IMAGE_QUALITY", "75", nullptr, kWorker, "JPEG quality of the output (1-100)"},
+        {"PMS_FETCH_ALLOW", "", nullptr, kWorker,
+         "comma-separated IP addresses exempt from the download address filter"},
+        {"PMS_FETCH_MAX_BYTES", "26214400", nullptr, kWorker, "largest download accepted"},
+        {"PMS_FETCH_TIMEOUT", "30", nullptr, kWorker, "seconds a download may take in all"},
+        {"PMS_BRIDGE_BATCH", "500", nullptr, kBridge, "outbox rows published per transaction"},
+        {"PMS_BRIDGE_POLL_INTERVAL", "5", nullptr, kBridge,
+         "seconds between outbox polls when no NOTIFY arrives"},
+        {"PMS_LOG_LEVEL", "info", nullptr, kAll, "debug, info, warn or error"},
+    };
+    return table;
+}
+
+namespace {
+
+const Setting& find_setting(std::string_view name) {
+    const auto& table = all_settings();
+    auto it =
+        std::find_if(table.begin(), table.end(), [&](const Setting& s) { return name == s.name; });
+    if (it == table.end()) {
+        // A name missing from the table is a programming error, not an operator's.
+        throw std::logic_error("setting not declared in the table: " + std::string(name));
+    }
+    return *it;
+}
+
+const char* environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+}  // namespace
+
+std::string Config::string(std::string_view name) const {
+    const Setting& setting = find_setting(name);
+    if (const char* value = environment(setting.name)) {
+        return value;
+    }
+    if (setting.fallback != nullptr) {
+        return string(setting.fallback);
+    }
+    return setting.default_value;
+}
+
+long Config::integer(std::string_view name, long min, long max) const {
+    const std::string text = string(name);
+    errno = 0;
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno == ERANGE || value < min || value > max) {
+        std::ostringstream message;
+        message << name << " must be an integer from " << min << " to " << max << ", got '" << text
+                << "'";
+        throw ConfigError(message.str());
+    }
+    return value;
+}
+
+std::vector<std::string> Config::list(std::string_view name) const {
+    std::vector<std::string> items;
+    std::istringstream stream(string(name));
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+        const auto first = item.find_first_not_of(" \t");
+        if (first == std::string::npos) {
+            continue;
+        }
+        const auto last = item.find_last_not_of(" \t");
+        items.push_back(item.substr(first, last - first + 1));
+    }
+    return items;
+}
+
+std::string describe_settings(Program program) {
+    std::ostringstream out;
+    for (const Setting& setting : all_settings()) {
+        if ((setting.programs & program) == 0U) {
+            continue;
+        }
+        out << "  " << setting.name << "\n      " << setting.help;
+        if (*setting.default_value != '\0') {
+            out << " (default: " << setting.default_value << ")";
+        } else if (setting.fallback != nullptr) {
+            out << " (default: " << setting.fallback << ")";
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace pms

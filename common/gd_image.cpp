@@ -1,0 +1,165 @@
+/// libgd decoding, resampling and encoding.
+#include "common/gd_image.hpp"
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+namespace pms::gd {
+
+namespace {
+
+/// libgd reports through a global callback; keep its last words for the exception.
+thread_local std::string last_gd_message;
+
+void capture_gd_message(int /*priority*/, const char* format, va_list args) {
+    char buffer[512];
+    std::vsnprintf(buffer, sizeof buffer, format, args);
+    last_gd_message = buffer;
+    while (!last_gd_message.empty() && last_gd_message.back() == '\n') {
+        last_gd_message.pop_back();
+    }
+}
+
+void install_error_handler() {
+    static const bool installed = [] {
+        gdSetErrorMethod(capture_gd_message);
+        return true;
+    }();
+    (void)installed;
+}
+
+[[noreturn]] void fail(const std::string& what) {
+    std::string message = what;
+    if (!last_gd_message.empty()) {
+        message += ": " + last_gd_message;
+    }
+    last_gd_message.clear();
+    throw Error(message);
+}
+
+bool starts_with(std::string_view bytes, std::string_view prefix) {
+    return bytes.size() >= prefix.size() && bytes.compare(0, prefix.size(), prefix) == 0;
+}
+
+/// Frees memory that libgd allocated for an encoded image.
+struct GdFree {
+    void operator()(void* data) const { gdFree(data); }
+};
+
+}  // namespace
+
+Format sniff(std::string_view bytes) {
+    using namespace std::string_view_literals;
+    if (starts_with(bytes, "\xFF\xD8\xFF"sv)) {
+        return Format::kJpeg;
+    }
+    if (starts_with(bytes, "\x89PNG\r\n\x1A\n"sv)) {
+        return Format::kPng;
+    }
+    if (starts_with(bytes, "GIF87a"sv) || starts_with(bytes, "GIF89a"sv)) {
+        return Format::kGif;
+    }
+    if (bytes.size() >= 12 && starts_with(bytes, "RIFF"sv) && bytes.substr(8, 4) == "WEBP"sv) {
+        return Format::kWebp;
+    }
+    return Format::kUnknown;
+}
+
+const char* name_of(Format format) {
+    switch (format) {
+        case Format::kJpeg: return "jpeg";
+        case Format::kPng: return "png";
+        case Format::kGif: return "gif";
+        case Format::kWebp: return "webp";
+        case Format::kUnknown: break;
+    }
+    return "unknown";
+}
+
+Image Image::decode(std::string_view bytes) {
+    install_error_handler();
+    last_gd_message.clear();
+    const Format format = sniff(bytes);
+    if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
+        throw Error("image too large to decode");
+    }
+    const int size = static_cast<int>(bytes.size());
+    void* data = const_cast<char*>(bytes.data());  // libgd's API is not const-correct
+    gdImagePtr image = nullptr;
+    switch (format) {
+        case Format::kJpeg:
+            image = gdImageCreateFromJpegPtrEx(size, data, /*ignore_warning=*/0);
+            break;
+        case Format::kPng: image = gdImageCreateFromPngPtr(size, data); break;
+        case Format::kGif: image = gdImageCreateFromGifPtr(size, data); break;
+        case Format::kWebp: image = gdImageCreateFromWebpPtr(size, data); break;
+        case Format::kUnknown: throw Error("not a JPEG, PNG, GIF or WebP image");
+    }
+    if (image == nullptr) {
+        fail(std::string("cannot decode ") + name_of(format) + " image");
+    }
+    Image decoded(image, format != Format::kJpeg);
+    if (!last_gd_message.empty()) {
+        // libjpeg's "recoverable" warnings (e.g. premature end of data) leave a partly grey
+        // image behind: a corrupt file, not a picture to publish.
+        fail(std::string("corrupt ") + name_of(format) + " image");
+    }
+    return decoded;
+}
+
+Image Image::blank(int width, int height) {
+    install_error_handler();
+    gdImagePtr image = gdImageCreateTrueColor(width, height);
+    if (image == nullptr) {
+        fail("cannot allocate a " + std::to_string(width) + "x" + std::to_string(height) +
+             " image");
+    }
+    Image result(image);
+    gdImageFilledRectangle(image, 0, 0, width - 1, height - 1, gdTrueColor(255, 255, 255));
+    return result;
+}
+
+Image Image::resampled(int width, int height) const {
+    Image target = blank(width, height);
+    gdImageCopyResampled(target.image_.get(), image_.get(), 0, 0, 0, 0, width, height,
+                         this->width(), this->height());
+    if (!may_have_alpha_) {
+        return target;
+    }
+    // gdImageCopyResampled writes averaged alpha without blending; blend the result on white.
+    Image composited = blank(width, height);
+    gdImageAlphaBlending(composited.image_.get(), 1);
+    gdImageCopy(composited.image_.get(), target.image_.get(), 0, 0, 0, 0, width, height);
+    return composited;
+}
+
+void Image::set_pixel(int x, int y, int red, int green, int blue) {
+    gdImageSetPixel(image_.get(), x, y, gdImageColorResolve(image_.get(), red, green, blue));
+}
+
+int Image::pixel(int x, int y) const {
+    const int color = gdImageGetTrueColorPixel(image_.get(), x, y);
+    return (gdTrueColorGetRed(color) << 16) | (gdTrueColorGetGreen(color) << 8) |
+           gdTrueColorGetBlue(color);
+}
+
+std::string Image::encode_jpeg(int quality) const {
+    int size = 0;
+    std::unique_ptr<void, GdFree> data(gdImageJpegPtr(image_.get(), &size, quality));
+    if (!data) {
+        fail("cannot encode JPEG");
+    }
+    return std::string(static_cast<const char*>(data.get()), static_cast<size_t>(size));
+}
+
+std::string Image::encode_png() const {
+    int size = 0;
+    std::unique_ptr<void, GdFree> data(gdImagePngPtr(image_.get(), &size));
+    if (!data) {
+        fail("cannot encode PNG");
+    }
+    return std::string(static_cast<const char*>(data.get()), static_cast<size_t>(size));
+}
+
+}  // namespace pms::gd

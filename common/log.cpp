@@ -1,0 +1,153 @@
+/// JSON log lines handed to log4cplus, which owns levels and the stderr appender.
+#include "common/log.hpp"
+
+#include <log4cplus/consoleappender.h>
+#include <log4cplus/initializer.h>
+#include <log4cplus/layout.h>
+#include <log4cplus/logger.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "common/json.hpp"
+
+namespace log4cplus {
+// Exported by liblog4cplus 2.0 but declared only in its internal headers. Debian's build starts
+// a thread pool (for asynchronous appenders, which we do not use) from a static initialiser;
+// shutting it down keeps the pre-fork master single-threaded.
+void shutdownThreadPool();
+}  // namespace log4cplus
+
+namespace pms::log {
+
+namespace {
+
+struct State {
+    std::string program;
+    log4cplus::Logger logger = log4cplus::Logger::getRoot();
+};
+
+State& state() {
+    static State instance;
+    return instance;
+}
+
+thread_local std::string current_request_id;
+
+log4cplus::LogLevel to_log4cplus(Level level) {
+    switch (level) {
+        case Level::kDebug: return log4cplus::DEBUG_LOG_LEVEL;
+        case Level::kInfo: return log4cplus::INFO_LOG_LEVEL;
+        case Level::kWarn: return log4cplus::WARN_LOG_LEVEL;
+        case Level::kError: return log4cplus::ERROR_LOG_LEVEL;
+    }
+    return log4cplus::ERROR_LOG_LEVEL;
+}
+
+const char* name_of(Level level) {
+    switch (level) {
+        case Level::kDebug: return "debug";
+        case Level::kInfo: return "info";
+        case Level::kWarn: return "warn";
+        case Level::kError: return "error";
+    }
+    return "error";
+}
+
+Level parse_level(std::string_view text) {
+    for (Level level : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+        if (text == name_of(level)) {
+            return level;
+        }
+    }
+    throw std::invalid_argument("PMS_LOG_LEVEL must be debug, info, warn or error, got '" +
+                                std::string(text) + "'");
+}
+
+void append_time(std::string& out) {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    tm utc{};
+    gmtime_r(&now.tv_sec, &utc);
+    char buffer[40];
+    const size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+    out.append(buffer, length);
+    std::snprintf(buffer, sizeof buffer, ".%03ldZ", now.tv_nsec / 1000000);
+    out += buffer;
+}
+
+void append_value(std::string& out, const Json::Value& value) {
+    switch (value.type()) {
+        case Json::stringValue: {
+            const char* begin = nullptr;
+            const char* end = nullptr;
+            value.getString(&begin, &end);
+            json::append_quoted(out, std::string_view(begin, static_cast<size_t>(end - begin)));
+            break;
+        }
+        case Json::intValue: out += std::to_string(value.asLargestInt()); break;
+        case Json::uintValue: out += std::to_string(value.asLargestUInt()); break;
+        default: out += json::compact(value);
+    }
+}
+
+}  // namespace
+
+void init(const char* program, std::string_view level) {
+    const Level threshold = parse_level(level);
+    log4cplus::initialize();
+    log4cplus::shutdownThreadPool();
+
+    State& s = state();
+    s.program = program;
+    s.logger.removeAllAppenders();
+    log4cplus::SharedAppenderPtr appender(
+        new log4cplus::ConsoleAppender(/*logToStdErr=*/true, /*immediateFlush=*/true));
+    appender->setLayout(std::make_unique<log4cplus::PatternLayout>("%m%n"));
+    s.logger.addAppender(appender);
+    s.logger.setLogLevel(to_log4cplus(threshold));
+}
+
+void set_request_id(std::string_view request_id) {
+    current_request_id.assign(request_id);
+}
+
+bool enabled(Level level) {
+    return state().logger.isEnabledFor(to_log4cplus(level));
+}
+
+void write(Level level, std::string_view message, Fields fields) {
+    State& s = state();
+    if (!s.logger.isEnabledFor(to_log4cplus(level))) {
+        return;
+    }
+    std::string line;
+    line.reserve(256);
+    line += "{\"time\":\"";
+    append_time(line);
+    line += "\",\"level\":\"";
+    line += name_of(level);
+    line += "\",\"program\":";
+    json::append_quoted(line, s.program);
+    line += ",\"pid\":";
+    line += std::to_string(getpid());
+    if (!current_request_id.empty()) {
+        line += ",\"request_id\":";
+        json::append_quoted(line, current_request_id);
+    }
+    line += ",\"message\":";
+    json::append_quoted(line, message);
+    for (const auto& [name, value] : fields) {
+        line.push_back(',');
+        json::append_quoted(line, name);
+        line.push_back(':');
+        append_value(line, value);
+    }
+    line.push_back('}');
+    s.logger.forcedLog(to_log4cplus(level), line);
+}
+
+}  // namespace pms::log

@@ -1,0 +1,41 @@
+#pragma once
+/// Logging through log4cplus: one JSON object per line on stderr (journald collects it), with
+/// time, level, program, pid, the current request id, the message and the caller's fields.
+
+#include <json/value.h>
+
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+
+namespace pms::log {
+
+enum class Level { kDebug, kInfo, kWarn, kError };
+
+/// Named values logged beside the message.
+using Fields = std::initializer_list<std::pair<std::string_view, Json::Value>>;
+
+/// Sets up log4cplus for `program` at `level` ("debug", "info", "warn", "error"). Leaves the
+/// process with no threads of log4cplus's own, so a pre-fork master may fork afterwards.
+void init(const char* program, std::string_view level);
+
+/// The request id written on this thread's lines until the next call ("" for none).
+void set_request_id(std::string_view request_id);
+
+bool enabled(Level level);
+void write(Level level, std::string_view message, Fields fields);
+
+inline void debug(std::string_view message, Fields fields = {}) {
+    write(Level::kDebug, message, fields);
+}
+inline void info(std::string_view message, Fields fields = {}) {
+    write(Level::kInfo, message, fields);
+}
+inline void warn(std::string_view message, Fields fields = {}) {
+    write(Level::kWarn, message, fields);
+}
+inline void error(std::string_view message, Fields fields = {}) {
+    write(Level::kError, message, fields);
+}
+
+}  // namespace pms::log

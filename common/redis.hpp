@@ -1,0 +1,86 @@
+#pragma once
+/// Thin RAII wrapper over hiredis: a connection, its replies, and one place that turns the
+/// context's errors into exceptions.
+
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pms::redis {
+
+/// The connection failed (I/O, protocol, refused). The connection is unusable afterwards.
+struct Error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Where Redis is, from redis://[:password@]host[:port][/db] or unix:/path[?db=N].
+struct Endpoint {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    std::string unix_path;
+    int db = 0;
+    std::string password;
+
+    static Endpoint parse(std::string_view url);  ///< throws std::invalid_argument
+};
+
+/// One reply; owns the redisReply tree.
+class Reply {
+public:
+    explicit Reply(redisReply* reply) : reply_(reply) {}
+
+    bool is_nil() const { return reply_->type == REDIS_REPLY_NIL; }
+    bool is_error() const { return reply_->type == REDIS_REPLY_ERROR; }
+    bool is_string() const {
+        return reply_->type == REDIS_REPLY_STRING || reply_->type == REDIS_REPLY_STATUS;
+    }
+    bool is_integer() const { return reply_->type == REDIS_REPLY_INTEGER; }
+    bool is_array() const { return reply_->type == REDIS_REPLY_ARRAY; }
+    /// The text of a string, status or error reply.
+    std::string_view text() const { return {reply_->str, reply_->len}; }
+    long long integer() const { return reply_->integer; }
+    size_t size() const { return reply_->elements; }
+
+private:
+    struct Free {
+        void operator()(redisReply* reply) const { freeReplyObject(reply); }
+    };
+    std::unique_ptr<redisReply, Free> reply_;
+};
+
+/// A connected, authenticated context with the database selected.
+class Connection {
+public:
+    /// Connects within `timeout`, which then bounds every command too.
+    Connection(const Endpoint& endpoint, std::chrono::milliseconds timeout);
+
+    /// Sends one command and waits for its reply. An error reply is a Reply, not an exception.
+    Reply command(std::initializer_list<std::string_view> args) {
+        return command(args.begin(), args.size());
+    }
+    Reply command(const std::vector<std::string_view>& args) {
+        return command(args.data(), args.size());
+    }
+
+    /// Pipelining: queue commands, then read one reply per queued command.
+    void append(std::initializer_list<std::string_view> args) { append(args.begin(), args.size()); }
+    Reply read_reply();
+
+private:
+    struct Free {
+        void operator()(redisContext* context) const { redisFree(context); }
+    };
+    Reply command(const std::string_view* args, size_t count);
+    void append(const std::string_view* args, size_t count);
+    [[noreturn]] void fail(const char* what) const;
+
+    std::unique_ptr<redisContext, Free> context_;
+};
+
+}  // namespace pms::redis

@@ -1,0 +1,54 @@
+#include "common/log.hpp"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include "common/json.hpp"
+
+namespace {
+
+int thread_count() {
+    int count = 0;
+    DIR* tasks = opendir("/proc/self/task");
+    while (dirent* entry = readdir(tasks)) {
+        if (entry->d_name[0] != '.') {
+            ++count;
+        }
+    }
+    closedir(tasks);
+    return count;
+}
+
+// The pre-fork master may only fork while it is single-threaded.
+TEST(Log, InitLeavesTheProcessSingleThreaded) {
+    pms::log::init("test", "info");
+    EXPECT_EQ(thread_count(), 1);
+}
+
+TEST(Log, LinesAreJsonWithRequestIdAndFields) {
+    pms::log::init("test", "info");
+    pms::log::set_request_id("req-1");
+    testing::internal::CaptureStderr();
+    pms::log::info("hello \"world\"", {{"status", 201}, {"path", "/x"}});
+    pms::log::debug("not shown");
+    const std::string line = testing::internal::GetCapturedStderr();
+    pms::log::set_request_id("");
+    std::string error;
+    auto value = pms::json::parse_strict(line, &error);
+    ASSERT_TRUE(value) << line << ": " << error;
+    EXPECT_EQ((*value)["level"].asString(), "info");
+    EXPECT_EQ((*value)["program"].asString(), "test");
+    EXPECT_EQ((*value)["request_id"].asString(), "req-1");
+    EXPECT_EQ((*value)["message"].asString(), "hello \"world\"");
+    EXPECT_EQ((*value)["status"].asInt(), 201);
+    EXPECT_EQ((*value)["path"].asString(), "/x");
+    EXPECT_TRUE((*value)["pid"].isInt());
+    EXPECT_EQ(line.back(), '\n');
+    EXPECT_EQ(line.find('\n'), line.size() - 1) << "exactly one line";
+}
+
+TEST(Log, UnknownLevelIsRefused) {
+    EXPECT_THROW(pms::log::init("test", "loud"), std::exception);
+}
+
+}  // namespace
