@@ -1,0 +1,24 @@
+#pragma once
+/// pms-api's settings, read once at start-up.
+
+#include <chrono>
+#include <string>
+
+#include "common/config.hpp"
+
+namespace pms::api {
+
+struct ApiConfig {
+    std::string listen;
+    int workers = 1;
+    std::string database_url;
+    std::string redis_url;
+    std::chrono::seconds cache_ttl{1800};
+    size_t max_body_bytes = 1U << 20U;
+    std::string log_level;
+
+    /// Reads and checks every setting; throws ConfigError naming the bad one.
+    static ApiConfig from(const Config& config);
+};
+
+}  // namespace pms::api

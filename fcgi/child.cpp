@@ -1,0 +1,135 @@
+/// The child's request loop: read the request, route it, write the response, log one line.
+#include "fcgi/child.hpp"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+
+#include "common/log.hpp"
+#include "fcgi/api_error.hpp"
+#include "fcgi/context.hpp"
+#include "fcgi/fcgx.hpp"
+#include "fcgi/request_id.hpp"
+#include "fcgi/router.hpp"
+
+namespace pms::api {
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+void on_stop_signal(int) {
+    stop_requested = 1;
+    FcgiRequest::interrupt_accept();
+}
+
+void install_signal_handlers(pid_t master) {
+    // The master blocks signals to wait for them; a child handles them itself.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: SIGTERM must end a blocked accept()
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);  // nginx closing a connection is an error return, not a death
+
+    // Die with the master, so no orphan keeps serving with stale code or settings.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != master) {
+        std::_Exit(0);
+    }
+}
+
+std::string_view param_or_empty(const FcgiRequest& fcgi, const char* name) {
+    const char* value = fcgi.param(name);
+    return value != nullptr ? std::string_view(value) : std::string_view();
+}
+
+/// Fills `request` from what nginx passed; throws ApiError 413 for a body over the limit.
+void read_request(FcgiRequest& fcgi, const ApiConfig& config, Request& request) {
+    request.method = param_or_empty(fcgi, "REQUEST_METHOD");
+    // DOCUMENT_URI is the decoded, normalised path (nginx's $document_uri).
+    request.path = param_or_empty(fcgi, "DOCUMENT_URI");
+    if (request.path.empty()) {
+        const std::string_view uri = param_or_empty(fcgi, "REQUEST_URI");
+        request.path = uri.substr(0, uri.find('?'));
+    }
+    request.query = param_or_empty(fcgi, "QUERY_STRING");
+    request.content_type = param_or_empty(fcgi, "CONTENT_TYPE");
+    const std::string_view length_text = param_or_empty(fcgi, "CONTENT_LENGTH");
+    const unsigned long long length =
+        length_text.empty() ? 0 : std::strtoull(std::string(length_text).c_str(), nullptr, 10);
+    if (length > config.max_body_bytes) {
+        throw error_with_status(
+            413, "request body is larger than " + std::to_string(config.max_body_bytes) + " bytes");
+    }
+    request.body = fcgi.read_body(static_cast<size_t>(length));
+}
+
+Response handle(Context& context, FcgiRequest& fcgi, Request& request, const ApiConfig& config,
+                std::string_view& route_name) {
+    try {
+        read_request(fcgi, config, request);
+        const RouteMatch match = route(request.method, request.path);
+        route_name = match.name;
+        return match.handler(context, request, match.path_parameter);
+    } catch (const ApiError& error) {
+        return error_response(error, request.request_id);
+    } catch (const std::exception& error) {
+        // A bug or an unexpected library failure: the client learns nothing internal.
+        log::error("unhandled error", {{"error", error.what()}});
+        return error_response(error_with_status(500, "internal error"), request.request_id);
+    }
+}
+
+}  // namespace
+
+int run_child(int listen_fd, const ApiConfig& config) {
+    install_signal_handlers(getppid());
+    FcgiRequest::init_library();
+
+    Database database(config.database_url);
+    ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl);
+    Context context{database, cache};
+    FcgiRequest fcgi(listen_fd);
+    log::info("child ready");
+
+    while (stop_requested == 0 && fcgi.accept()) {
+        const auto start = std::chrono::steady_clock::now();
+        Request request;
+        request.request_id =
+            choose_request_id(fcgi.param("HTTP_X_REQUEST_ID"), fcgi.param("REQUEST_ID"));
+        log::set_request_id(request.request_id);
+        std::string_view route_name = "unmatched";
+
+        const Response response = handle(context, fcgi, request, config, route_name);
+        fcgi.write(response_head(response, request.request_id));
+        if (request.method != "HEAD") {
+            fcgi.write(response.body);
+        }
+        fcgi.finish();
+
+        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+        log::info("request", {{"method", request.method},
+                              {"path", request.path},
+                              {"route", std::string(route_name)},
+                              {"status", response.status},
+                              {"duration_ms", static_cast<double>(micros) / 1000.0},
+                              {"cache", response.cache}});
+        log::set_request_id("");
+    }
+    log::info("child stopping");
+    return 0;
+}
+
+}  // namespace pms::api

@@ -1,0 +1,16 @@
+#pragma once
+/// What a handler works with: the child's connections and settings.
+
+#include <cstddef>
+
+#include "fcgi/database.hpp"
+#include "fcgi/product_cache.hpp"
+
+namespace pms::api {
+
+struct Context {
+    Database& database;
+    ProductCache& cache;
+};
+
+}  // namespace pms::api

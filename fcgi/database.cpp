@@ -1,0 +1,196 @@
+/// Prepared calls of the api functions and the translation of PostgreSQL errors.
+#include "fcgi/database.hpp"
+
+#include <pqxx/pqxx>
+
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "fcgi/api_error.hpp"
+#include "fcgi/sqlstate.hpp"
+
+namespace pms::api {
+
+namespace {
+
+struct StatementDefinition {
+    const char* name;
+    const char* sql;
+};
+
+// The JSON comes back as text so that it reaches the client byte for byte as PostgreSQL built
+// it; where a Location header needs the new id, the same statement extracts it.
+const StatementDefinition& definition(Statement statement) {
+    static const StatementDefinition kCreateUser{
+        "create_user", "select u::text, u->>'id' from api.create_user($1, $2) as u"};
+    static const StatementDefinition kCreateProduct{
+        "create_product",
+        "select p::text, p->>'id' "
+        "from api.create_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6) as p"};
+    static const StatementDefinition kGetProduct{"get_product",
+                                                 "select api.get_product($1::bigint)::text"};
+    static const StatementDefinition kListProducts{
+        "list_products",
+        "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"};
+    static const StatementDefinition kUpdateProduct{
+        "update_product",
+        "select api.update_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6)::text"};
+    static const StatementDefinition kDeleteProduct{
+        "delete_product", "select api.delete_product($1::bigint, $2)::text"};
+    static const StatementDefinition kPing{"ping", "select ''"};
+    switch (statement) {
+        case Statement::kCreateUser: return kCreateUser;
+        case Statement::kCreateProduct: return kCreateProduct;
+        case Statement::kGetProduct: return kGetProduct;
+        case Statement::kListProducts: return kListProducts;
+        case Statement::kUpdateProduct: return kUpdateProduct;
+        case Statement::kDeleteProduct: return kDeleteProduct;
+        case Statement::kPing: return kPing;
+    }
+    throw std::logic_error("unknown statement");
+}
+
+constexpr Statement kAllStatements[] = {
+    Statement::kCreateUser,   Statement::kCreateProduct, Statement::kGetProduct,
+    Statement::kListProducts, Statement::kUpdateProduct, Statement::kDeleteProduct,
+    Statement::kPing,
+};
+
+ApiError unavailable(const std::string& why) {
+    log::warn("postgresql unavailable", {{"error", why}});
+    ApiError error = error_with_status(503, "the database is unavailable, retry shortly");
+    error.headers.emplace_back("Retry-After", "1");
+    return error;
+}
+
+std::string trim_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+        text.remove_suffix(1);
+    }
+    return std::string(text);
+}
+
+}  // namespace
+
+PgMessage parse_pg_message(std::string_view text) {
+    PgMessage parts;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) {
+            end = text.size();
+        }
+        const std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        auto value_after = [&](std::string_view label) -> std::optional<std::string> {
+            if (line.rfind(label, 0) != 0) {
+                return std::nullopt;
+            }
+            std::string_view value = line.substr(label.size());
+            while (!value.empty() && value.front() == ' ') {
+                value.remove_prefix(1);
+            }
+            return trim_line(value);
+        };
+        if (parts.message.empty()) {
+            if (auto value = value_after("ERROR:")) {
+                parts.message = *value;
+                continue;
+            }
+        }
+        if (auto value = value_after("DETAIL:")) {
+            parts.detail = *value;
+        }
+    }
+    if (parts.message.empty()) {
+        parts.message = trim_line(text.substr(0, text.find('\n')));
+    }
+    return parts;
+}
+
+struct Database::Session {
+    explicit Session(const std::string& url) : connection(url) {
+        for (Statement statement : kAllStatements) {
+            const StatementDefinition& d = definition(statement);
+            connection.prepare(d.name, d.sql);
+        }
+    }
+    pqxx::connection connection;
+};
+
+Database::Database(std::string url) : url_(std::move(url)) {}
+
+Database::~Database() = default;
+
+Database::Session& Database::session() {
+    if (session_ && !session_->connection.is_open()) {
+        session_.reset();
+    }
+    if (!session_) {
+        try {
+            session_ = std::make_unique<Session>(url_);
+            log::info("connected to postgresql");
+        } catch (const pqxx::broken_connection& e) {
+            throw unavailable(e.what());
+        }
+    }
+    return *session_;
+}
+
+CallResult Database::call(Statement statement, const std::vector<Param>& params) {
+    pqxx::connection& conn = session().connection;
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Param& param : params) {
+        values.push_back(param ? param->c_str() : nullptr);
+    }
+    try {
+        // One statement in autocommit: the function's work is one transaction, with no
+        // BEGIN/COMMIT round trips around it.
+        pqxx::nontransaction work(conn);
+        const pqxx::result result =
+            work.exec_prepared(definition(statement).name,
+                               pqxx::prepare::make_dynamic_params(values.begin(), values.end()));
+        CallResult out;
+        if (!result.empty() && !result[0][0].is_null()) {
+            out.json = result[0][0].c_str();
+            if (result.columns() > 1 && !result[0][1].is_null()) {
+                out.id = result[0][1].c_str();
+            }
+        }
+        return out;
+    } catch (const pqxx::broken_connection& e) {
+        session_.reset();
+        throw unavailable(e.what());
+    } catch (const pqxx::sql_error& e) {
+        const int status = http_status_for_sqlstate(e.sqlstate());
+        const PgMessage parts = parse_pg_message(e.what());
+        if (status >= 500) {
+            log::error("database error", {{"sqlstate", e.sqlstate()}, {"error", parts.message}});
+            if (status == 503) {
+                throw unavailable(parts.message);
+            }
+            throw error_with_status(500, "internal error");
+        }
+        Json::Value details(Json::arrayValue);
+        if (!parts.detail.empty()) {
+            // The api functions put a JSON object naming the field into DETAIL.
+            if (auto detail = json::parse_strict(parts.detail, nullptr);
+                detail && detail->isObject()) {
+                details.append(*detail);
+            }
+        }
+        throw error_with_status(status, parts.message, details);
+    } catch (const pqxx::transaction_rollback& e) {
+        // Serialisation failures and deadlocks: the client may simply retry.
+        throw unavailable(e.what());
+    }
+}
+
+std::chrono::microseconds Database::ping() {
+    const auto start = std::chrono::steady_clock::now();
+    call(Statement::kPing, {});
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+}
+
+}  // namespace pms::api

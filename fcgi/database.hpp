@@ -1,0 +1,65 @@
+#pragma once
+/// The child's PostgreSQL connection: each api function is one prepared statement, named once,
+/// and every database error leaves here as an ApiError with the status of the SQLSTATE table.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pms::api {
+
+/// The statements pms-api runs: one per api function, plus a liveness probe.
+enum class Statement {
+    kCreateUser,
+    kCreateProduct,
+    kGetProduct,
+    kListProducts,
+    kUpdateProduct,
+    kDeleteProduct,
+    kPing,
+};
+
+/// A statement parameter in text form; nothing is SQL NULL.
+using Param = std::optional<std::string>;
+
+/// What a statement returned: the JSON that PostgreSQL built, and the id where the statement
+/// creates something (for the Location header).
+struct CallResult {
+    std::string json;
+    std::string id;
+};
+
+/// The client-facing parts of a PostgreSQL error message.
+struct PgMessage {
+    std::string message;  ///< the primary message
+    std::string detail;   ///< the DETAIL line, "" when absent
+};
+
+/// Splits libpq's error text ("ERROR:  ...\nDETAIL:  ...\n") into its parts.
+PgMessage parse_pg_message(std::string_view text);
+
+class Database {
+public:
+    explicit Database(std::string url);
+    ~Database();
+
+    /// Runs `statement` with `params`; throws ApiError (4xx from the function's SQLSTATE,
+    /// 503 while PostgreSQL is unreachable).
+    CallResult call(Statement statement, const std::vector<Param>& params);
+
+    /// A round trip to PostgreSQL; throws ApiError when it is down.
+    std::chrono::microseconds ping();
+
+private:
+    /// The libpqxx connection with its prepared statements (kept out of this header).
+    struct Session;
+    Session& session();
+
+    std::string url_;
+    std::unique_ptr<Session> session_;
+};
+
+}  // namespace pms::api

@@ -1,0 +1,67 @@
+/// The product routes: create, list, get (through the cache), update, delete.
+#include "common/log.hpp"
+#include "fcgi/handlers/handlers.hpp"
+#include "fcgi/input.hpp"
+
+namespace pms::api::handlers {
+
+Response create_product(Context& context, const Request& request, std::string_view) {
+    require_json_content_type(request.content_type);
+    NewProduct product = parse_new_product(request.body);
+    CallResult created = context.database.call(
+        Statement::kCreateProduct,
+        {std::move(product.user_id), std::move(product.fields.name),
+         std::move(product.fields.description), std::move(product.fields.price),
+         std::move(product.fields.images), request.request_id});
+    Response response = Response::json(201, std::move(created.json));
+    response.headers.emplace_back("Location", "/api/v1/products/" + created.id);
+    return response;
+}
+
+Response list_products(Context& context, const Request& request, std::string_view) {
+    ListFilters filters = parse_list_filters(request.query);
+    CallResult list = context.database.call(
+        Statement::kListProducts,
+        {std::move(filters.user_id), std::move(filters.min_price), std::move(filters.max_price),
+         std::move(filters.name_contains), std::move(filters.limit), std::move(filters.cursor)});
+    return Response::json(200, std::move(list.json));
+}
+
+Response get_product(Context& context, const Request&, std::string_view id_segment) {
+    const std::string id = parse_product_id(id_segment);
+    if (auto cached = context.cache.get(id)) {
+        Response response = Response::json(200, std::move(*cached));
+        response.cache = "HIT";
+        return response;
+    }
+    CallResult product = context.database.call(Statement::kGetProduct, {id});
+    context.cache.put(id, product.json);
+    Response response = Response::json(200, std::move(product.json));
+    response.cache = "MISS";
+    return response;
+}
+
+Response update_product(Context& context, const Request& request, std::string_view id_segment) {
+    const std::string id = parse_product_id(id_segment);
+    require_json_content_type(request.content_type);
+    ProductFields fields = parse_product_update(request.body);
+    CallResult product = context.database.call(
+        Statement::kUpdateProduct,
+        {id, std::move(fields.name), std::move(fields.description), std::move(fields.price),
+         std::move(fields.images), request.request_id});
+    // Committed: drop the cached copy now so this client's next GET sees its change (the
+    // database's cache.invalidate event does the same for every other writer).
+    context.cache.invalidate(id);
+    return Response::json(200, std::move(product.json));
+}
+
+Response delete_product(Context& context, const Request& request, std::string_view id_segment) {
+    const std::string id = parse_product_id(id_segment);
+    context.database.call(Statement::kDeleteProduct, {id, request.request_id});
+    context.cache.invalidate(id);
+    Response response;
+    response.status = 204;
+    return response;
+}
+
+}  // namespace pms::api::handlers

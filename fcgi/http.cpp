@@ -1,0 +1,53 @@
+/// Status lines and the CGI response head.
+#include "fcgi/http.hpp"
+
+namespace pms::api {
+
+const char* reason_phrase(int status) {
+    switch (status) {
+        case 200: return "OK";
+        case 201: return "Created";
+        case 204: return "No Content";
+        case 400: return "Bad Request";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 409: return "Conflict";
+        case 413: return "Payload Too Large";
+        case 415: return "Unsupported Media Type";
+        case 422: return "Unprocessable Entity";
+        case 500: return "Internal Server Error";
+        case 503: return "Service Unavailable";
+        default: return "Unknown";
+    }
+}
+
+std::string response_head(const Response& response, const std::string& request_id) {
+    std::string head;
+    head.reserve(160);
+    head += "Status: ";
+    head += std::to_string(response.status);
+    head += ' ';
+    head += reason_phrase(response.status);
+    head += "\r\n";
+    if (response.status != 204) {
+        head += "Content-Type: application/json\r\n";
+    }
+    head += "X-Request-Id: ";
+    head += request_id;
+    head += "\r\n";
+    if (!response.cache.empty()) {
+        head += "X-Cache: ";
+        head += response.cache;
+        head += "\r\n";
+    }
+    for (const auto& [name, value] : response.headers) {
+        head += name;
+        head += ": ";
+        head += value;
+        head += "\r\n";
+    }
+    head += "\r\n";
+    return head;
+}
+
+}  // namespace pms::api

@@ -1,0 +1,206 @@
+/// Pre-fork supervision: spawn, reap, respawn with backoff, rolling restart, graceful stop.
+#include "fcgi/master.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+
+#include "common/log.hpp"
+#include "fcgi/child.hpp"
+#include "fcgi/listen_socket.hpp"
+
+namespace pms::api {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A child that dies sooner than this after its start counts as a crash loop.
+constexpr auto kQuickDeath = std::chrono::seconds(1);
+constexpr auto kMaxBackoff = std::chrono::seconds(10);
+// How long children get to finish their requests in flight before they are killed.
+constexpr auto kStopTimeout = std::chrono::seconds(30);
+
+/// The signals the master waits for with sigtimedwait() (blocked, never delivered).
+sigset_t handled_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
+        sigaddset(&set, signal);
+    }
+    return set;
+}
+
+class Supervisor {
+public:
+    Supervisor(const ApiConfig& config, ListenSocket socket)
+        : config_(config), socket_(std::move(socket)) {}
+
+    int run() {
+        for (int i = 0; i < config_.workers; ++i) {
+            spawn();
+        }
+        log::info("pms-api started",
+                  {{"listen", socket_.description}, {"workers", config_.workers}});
+        while (!stopping_) {
+            wait_for_signal(std::chrono::milliseconds(500));
+            reap();
+            respawn_due();
+            continue_rolling_restart();
+        }
+        stop_children();
+        return 0;
+    }
+
+private:
+    struct Child {
+        Clock::time_point started;
+    };
+
+    void spawn() {
+        const pid_t pid = fork();
+        if (pid < 0) {
+            log::error("fork failed", {{"error", std::strerror(errno)}});
+            schedule_respawn();
+            return;
+        }
+        if (pid == 0) {
+            std::exit(run_child(socket_.fd, config_));
+        }
+        children_[pid] = Child{Clock::now()};
+    }
+
+    void wait_for_signal(std::chrono::milliseconds timeout) {
+        sigset_t set = handled_signals();
+        timespec ts{};
+        ts.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+        ts.tv_nsec = static_cast<long>((timeout.count() % 1000) * 1000000);
+        siginfo_t info{};
+        const int signal = sigtimedwait(&set, &info, &ts);
+        switch (signal) {
+            case SIGTERM:
+            case SIGINT:
+                log::info("stopping: letting children finish their requests");
+                stopping_ = true;
+                break;
+            case SIGHUP:
+                log::info("rolling restart of the children");
+                for (const auto& [pid, child] : children_) {
+                    to_replace_.push_back(pid);
+                }
+                break;
+            default: break;  // SIGCHLD or timeout: reap() looks
+        }
+    }
+
+    void reap() {
+        int status = 0;
+        pid_t pid = 0;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            const auto it = children_.find(pid);
+            if (it == children_.end()) {
+                continue;
+            }
+            const bool quick = Clock::now() - it->second.started < kQuickDeath;
+            children_.erase(it);
+            if (pid == replacing_) {
+                replacing_ = 0;
+                continue;  // retired by the rolling restart; its successor already runs
+            }
+            if (stopping_) {
+                continue;
+            }
+            log::warn("child died, replacing it",
+                      {{"child_pid", pid},
+                       {"exit_status", WIFEXITED(status) ? WEXITSTATUS(status) : -1},
+                       {"signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0}});
+            quick_deaths_ = quick ? quick_deaths_ + 1 : 0;
+            schedule_respawn();
+        }
+    }
+
+    void schedule_respawn() {
+        auto delay = std::chrono::milliseconds(0);
+        if (quick_deaths_ > 0) {
+            // 100 ms, 200 ms, ... up to 10 s while children keep dying at start-up.
+            const auto exponent = std::min(quick_deaths_ - 1, 7);
+            delay = std::min<std::chrono::milliseconds>(
+                std::chrono::milliseconds(100) * (1 << exponent), kMaxBackoff);
+        }
+        respawns_.push_back(Clock::now() + delay);
+    }
+
+    void respawn_due() {
+        const auto now = Clock::now();
+        while (!respawns_.empty() && respawns_.front() <= now && !stopping_) {
+            respawns_.pop_front();
+            spawn();
+        }
+    }
+
+    /// One child at a time: start its successor, then retire it, so capacity never drops.
+    void continue_rolling_restart() {
+        if (replacing_ != 0 || stopping_) {
+            return;
+        }
+        while (!to_replace_.empty()) {
+            const pid_t old = to_replace_.front();
+            to_replace_.pop_front();
+            if (children_.count(old) == 0) {
+                continue;  // died meanwhile and was replaced already
+            }
+            spawn();
+            replacing_ = old;
+            kill(old, SIGTERM);
+            return;
+        }
+    }
+
+    void stop_children() {
+        for (const auto& [pid, child] : children_) {
+            kill(pid, SIGTERM);
+        }
+        const auto deadline = Clock::now() + kStopTimeout;
+        while (!children_.empty() && Clock::now() < deadline) {
+            wait_for_signal(std::chrono::milliseconds(100));
+            reap();
+        }
+        for (const auto& [pid, child] : children_) {
+            log::warn("child did not stop in time, killing it", {{"child_pid", pid}});
+            kill(pid, SIGKILL);
+        }
+        while (waitpid(-1, nullptr, 0) > 0) {
+        }
+        log::info("pms-api stopped");
+    }
+
+    const ApiConfig& config_;
+    ListenSocket socket_;
+    std::map<pid_t, Child> children_;
+    std::deque<Clock::time_point> respawns_;
+    std::deque<pid_t> to_replace_;
+    pid_t replacing_ = 0;
+    int quick_deaths_ = 0;
+    bool stopping_ = false;
+};
+
+}  // namespace
+
+int run_master(const ApiConfig& config) {
+    // Blocked before the socket exists, so no signal can arrive unhandled in between.
+    const sigset_t set = handled_signals();
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+
+    ListenSocket socket = open_listen_socket(config.listen);
+    return Supervisor(config, std::move(socket)).run();
+}
+
+}  // namespace pms::api

@@ -1,0 +1,88 @@
+/// The routes of DESIGN.md's HTTP API.
+#include "fcgi/router.hpp"
+
+#include <array>
+
+#include "fcgi/api_error.hpp"
+#include "fcgi/handlers/handlers.hpp"
+
+namespace pms::api {
+
+namespace {
+
+struct RouteEntry {
+    std::string_view method;
+    std::string_view pattern;  ///< "{id}" stands for one path segment
+    Handler handler;
+    std::string_view name;
+};
+
+constexpr std::array kRoutes = {
+    RouteEntry{"POST", "/api/v1/users", handlers::create_user, "POST /api/v1/users"},
+    RouteEntry{"POST", "/api/v1/products", handlers::create_product, "POST /api/v1/products"},
+    RouteEntry{"GET", "/api/v1/products", handlers::list_products, "GET /api/v1/products"},
+    RouteEntry{"GET", "/api/v1/products/{id}", handlers::get_product, "GET /api/v1/products/{id}"},
+    RouteEntry{"PUT", "/api/v1/products/{id}", handlers::update_product,
+               "PUT /api/v1/products/{id}"},
+    RouteEntry{"DELETE", "/api/v1/products/{id}", handlers::delete_product,
+               "DELETE /api/v1/products/{id}"},
+    RouteEntry{"GET", "/health", handlers::health, "GET /health"},
+};
+
+/// Matches `path` against `pattern`; on success sets `parameter` to the {id} segment.
+bool matches(std::string_view pattern, std::string_view path, std::string& parameter) {
+    constexpr std::string_view kPlaceholder = "{id}";
+    const size_t at = pattern.find(kPlaceholder);
+    if (at == std::string_view::npos) {
+        return pattern == path;
+    }
+    const std::string_view prefix = pattern.substr(0, at);
+    const std::string_view suffix = pattern.substr(at + kPlaceholder.size());
+    if (path.size() <= prefix.size() + suffix.size() || path.substr(0, prefix.size()) != prefix ||
+        path.substr(path.size() - suffix.size()) != suffix) {
+        return false;
+    }
+    const std::string_view segment =
+        path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (segment.find('/') != std::string_view::npos) {
+        return false;
+    }
+    parameter.assign(segment);
+    return true;
+}
+
+}  // namespace
+
+RouteMatch route(std::string_view method, std::string_view path) {
+    if (path.size() > 1 && path.back() == '/') {
+        path.remove_suffix(1);
+    }
+    // nginx drops the body of a HEAD response itself: HEAD is GET without the body.
+    const std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
+    std::string allowed;
+    for (const RouteEntry& entry : kRoutes) {
+        std::string parameter;
+        if (!matches(entry.pattern, path, parameter)) {
+            continue;
+        }
+        if (entry.method == effective) {
+            return RouteMatch{entry.handler, std::move(parameter), entry.name};
+        }
+        if (!allowed.empty()) {
+            allowed += ", ";
+        }
+        allowed += entry.method;
+        if (entry.method == "GET") {
+            allowed += ", HEAD";
+        }
+    }
+    if (allowed.empty()) {
+        throw error_with_status(404, "no route for " + std::string(path));
+    }
+    ApiError error = error_with_status(405, std::string(method) + " is not allowed on " +
+                                                std::string(path) + "; allowed: " + allowed);
+    error.headers.emplace_back("Allow", allowed);
+    throw error;
+}
+
+}  // namespace pms::api

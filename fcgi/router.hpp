@@ -1,0 +1,26 @@
+#pragma once
+/// The route table: method and path pattern to handler, with 404 and 405 (and Allow) for
+/// everything else.
+
+#include <string>
+#include <string_view>
+
+#include "fcgi/context.hpp"
+#include "fcgi/http.hpp"
+
+namespace pms::api {
+
+/// A handler gets the path parameter ({id}) as text, "" where the route has none.
+using Handler = Response (*)(Context&, const Request&, std::string_view path_parameter);
+
+struct RouteMatch {
+    Handler handler = nullptr;
+    std::string path_parameter;
+    /// Route name for logs and metrics ("GET /api/v1/products/{id}").
+    std::string_view name;
+};
+
+/// The handler for `method` and `path`; throws ApiError 404 or 405.
+RouteMatch route(std::string_view method, std::string_view path);
+
+}  // namespace pms::api

@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "common/json.hpp"
+#include "fcgi/api_error.hpp"
+#include "fcgi/database.hpp"
+#include "fcgi/http.hpp"
+#include "fcgi/sqlstate.hpp"
+
+namespace {
+
+using pms::api::http_status_for_sqlstate;
+
+TEST(SqlstateTable, ClientErrors) {
+    EXPECT_EQ(http_status_for_sqlstate("P0002"), 404);
+    EXPECT_EQ(http_status_for_sqlstate("23505"), 409);
+    EXPECT_EQ(http_status_for_sqlstate("23514"), 422);
+    EXPECT_EQ(http_status_for_sqlstate("23502"), 422);
+    EXPECT_EQ(http_status_for_sqlstate("23503"), 422);
+    EXPECT_EQ(http_status_for_sqlstate("22023"), 422);
+    EXPECT_EQ(http_status_for_sqlstate("22003"), 422);
+    EXPECT_EQ(http_status_for_sqlstate("22P02"), 400);
+}
+
+TEST(SqlstateTable, DependencyTroubleIsRetryable) {
+    EXPECT_EQ(http_status_for_sqlstate("08006"), 503);
+    EXPECT_EQ(http_status_for_sqlstate("53300"), 503);
+    EXPECT_EQ(http_status_for_sqlstate("57P01"), 503);
+    EXPECT_EQ(http_status_for_sqlstate("40001"), 503);
+}
+
+TEST(SqlstateTable, EverythingElseIsOurFault) {
+    EXPECT_EQ(http_status_for_sqlstate("42501"), 500);  // a missing GRANT
+    EXPECT_EQ(http_status_for_sqlstate("42883"), 500);  // a missing function
+    EXPECT_EQ(http_status_for_sqlstate("P0001"), 500);  // a bare RAISE EXCEPTION
+    EXPECT_EQ(http_status_for_sqlstate(""), 500);
+}
+
+TEST(PgMessage, SplitsMessageAndDetail) {
+    const auto parts = pms::api::parse_pg_message(
+        "ERROR:  product_name must be 1 to 200 characters\nDETAIL:  {\"field\": "
+        "\"product_name\"}\nCONTEXT:  PL/pgSQL function api.create_product\n");
+    EXPECT_EQ(parts.message, "product_name must be 1 to 200 characters");
+    EXPECT_EQ(parts.detail, "{\"field\": \"product_name\"}");
+}
+
+TEST(PgMessage, WithoutPrefix) {
+    const auto parts = pms::api::parse_pg_message("something odd\n");
+    EXPECT_EQ(parts.message, "something odd");
+    EXPECT_EQ(parts.detail, "");
+}
+
+TEST(ErrorResponse, HasTheDesignShape) {
+    Json::Value details(Json::arrayValue);
+    details.append("x");
+    const auto error = pms::api::error_with_status(422, "bad price", details);
+    const auto response = pms::api::error_response(error, "rid-1");
+    EXPECT_EQ(response.status, 422);
+    auto body = pms::json::parse_strict(response.body, nullptr);
+    ASSERT_TRUE(body);
+    EXPECT_EQ((*body)["error"]["code"].asString(), "validation_failed");
+    EXPECT_EQ((*body)["error"]["message"].asString(), "bad price");
+    EXPECT_EQ((*body)["error"]["details"][0].asString(), "x");
+    EXPECT_EQ((*body)["request_id"].asString(), "rid-1");
+}
+
+TEST(ResponseHead, CarriesStatusRequestIdAndCache) {
+    pms::api::Response response = pms::api::Response::json(201, "{}");
+    response.cache = "MISS";
+    response.headers.emplace_back("Location", "/api/v1/products/7");
+    const std::string head = pms::api::response_head(response, "abc");
+    EXPECT_EQ(head.rfind("Status: 201 Created\r\n", 0), 0U);
+    EXPECT_NE(head.find("Content-Type: application/json\r\n"), std::string::npos);
+    EXPECT_NE(head.find("X-Request-Id: abc\r\n"), std::string::npos);
+    EXPECT_NE(head.find("X-Cache: MISS\r\n"), std::string::npos);
+    EXPECT_NE(head.find("Location: /api/v1/products/7\r\n"), std::string::npos);
+    EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+}
+
+TEST(ResponseHead, NoContentHasNoContentType) {
+    pms::api::Response response;
+    response.status = 204;
+    EXPECT_EQ(pms::api::response_head(response, "r").find("Content-Type"), std::string::npos);
+}
+
+}  // namespace
