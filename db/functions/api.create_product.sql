@@ -1,0 +1,47 @@
+-- api.create_product: creates a product and queues its images (POST /api/v1/products).
+
+-- Returns the product (pms.product_json). A NULL description is stored as '' and NULL images as no
+-- images. The trigger pms.products_sync_image_jobs queues one image job per URL, and each job writes
+-- an image.process outbox row, in this transaction.
+-- Errors (message recorded for the rule, DETAIL {"field": ...}): 23502 a required value missing,
+-- 23503 unknown user, 23514 a rule of pms.products broken, 22003 price too large,
+-- 22023 price with more than 2 decimals.
+create or replace function api.create_product(
+    p_user_id bigint,
+    p_name text,
+    p_description text,
+    p_price numeric,
+    p_images text[],
+    p_request_id text default null
+)
+returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = pms, pg_temp
+as $$
+declare
+    v_product    pms.products;
+    v_schema     text;
+    v_table      text;
+    v_column     text;
+    v_constraint text;
+begin
+    perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
+
+    insert into pms.products (user_id, name, description, price, images)
+    values (p_user_id, p_name, coalesce(p_description, ''), pms.price_in(p_price), coalesce(p_images, '{}'))
+    returning * into v_product;
+
+    return pms.product_json(v_product);
+exception
+    when integrity_constraint_violation then
+        get stacked diagnostics v_schema = schema_name, v_table = table_name,
+                                v_column = column_name, v_constraint = constraint_name;
+        perform pms.raise_rule_violation(sqlstate, v_schema, v_table, v_column, v_constraint);
+        raise;
+end;
+$$;
+
+revoke execute on function api.create_product(bigint, text, text, numeric, text[], text) from public;
+grant execute on function api.create_product(bigint, text, text, numeric, text[], text) to pms_api;
