@@ -1,0 +1,416 @@
+/// The drain loop of pms-bridge.
+#include "worker/bridge/bridge.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "worker/bridge/outbox_payload.hpp"
+
+namespace pms::bridge {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+/// Longest single wait: bounds how late a stop request, a heartbeat or a timer is seen.
+constexpr milliseconds kWaitSlice{1000};
+/// Most request ids written on one batch's log line.
+constexpr size_t kLoggedIds = 20;
+/// Jitter of the backoffs: several bridges that lost the same dependency spread their retries.
+constexpr double kJitter = 0.2;
+
+milliseconds ms_until(std::chrono::steady_clock::time_point from,
+                      std::chrono::steady_clock::time_point to) {
+    return to > from ? std::chrono::duration_cast<milliseconds>(to - from) : milliseconds(0);
+}
+
+void sleep_for(milliseconds duration) {
+    // nanosleep returns early on a signal, so SIGTERM ends the wait at once.
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(duration.count() / 1000);
+    ts.tv_nsec = static_cast<long>((duration.count() % 1000) * 1000000);
+    nanosleep(&ts, nullptr);
+}
+
+/// Appends `value` to a JSON array unless it is empty, already there, or the array is full.
+void add_distinct(Json::Value& array, const std::string& value) {
+    if (value.empty() || array.size() >= kLoggedIds) {
+        return;
+    }
+    for (const Json::Value& item : array) {
+        if (item.asString() == value) {
+            return;
+        }
+    }
+    array.append(value);
+}
+
+/// Where Redis is, for the log: never the URL, which may hold a password.
+std::string redis_location(const redis::Endpoint& endpoint) {
+    if (!endpoint.unix_path.empty()) {
+        return endpoint.unix_path + " db " + std::to_string(endpoint.db);
+    }
+    return endpoint.host + ":" + std::to_string(endpoint.port) + " db " +
+           std::to_string(endpoint.db);
+}
+
+PublisherOptions publisher_options(const BridgeConfig& config) {
+    PublisherOptions options;
+    options.url = config.amqp_url;
+    options.quorum_queues = config.quorum_queues;
+    options.connect_timeout = config.amqp_timeout;
+    options.confirm_timeout = config.confirm_timeout;
+    options.stop_grace = config.stop_grace;
+    return options;
+}
+
+}  // namespace
+
+Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
+    : config_(config),
+      stopping_(std::move(stopping)),
+      publisher_(publisher_options(config)),
+      cache_(redis::Endpoint::parse(config.redis_url), config.redis_timeout),
+      redis_location_(redis_location(redis::Endpoint::parse(config.redis_url))),
+      postgres_{{},
+                Backoff(config.backoff_initial, config.backoff_max, kJitter),
+                StateLog({"connected to PostgreSQL", "PostgreSQL unavailable; reconnecting",
+                          "reconnected to PostgreSQL"})},
+      rabbitmq_{{},
+                Backoff(config.backoff_initial, config.backoff_max, kJitter),
+                StateLog({"connected to RabbitMQ", "RabbitMQ unavailable; reconnecting",
+                          "reconnected to RabbitMQ"})},
+      redis_state_({"connected to Redis", "Redis unavailable; cache invalidations wait",
+                    "reconnected to Redis"}),
+      images_{
+          kImageTopic,
+          true,
+          {},
+          Backoff(config.backoff_initial, config.backoff_max, kJitter),
+          StateLog({"",
+                    "image.process delivery failed; rows stay in the outbox, retrying with backoff",
+                    "image.process publishing again"})},
+      invalidations_{
+          kCacheTopic,
+          true,
+          {},
+          Backoff(config.backoff_initial, config.backoff_max, kJitter),
+          StateLog(
+              {"",
+               "cache.invalidate delivery failed; rows stay in the outbox, retrying with backoff",
+               "cache.invalidate delivering again"})} {}
+
+Bridge::~Bridge() = default;
+
+void Bridge::run() {
+    log::info("pms-bridge starting",
+              {{"batch", config_.batch_size},
+               {"poll_interval_ms", Json::Int64(config_.poll_interval.count())},
+               {"quorum_queues", config_.quorum_queues}});
+    stats_since_ = Clock::now();
+    // Redis is needed only when invalidations come; connecting now reports its state early.
+    try {
+        cache_.connect();
+        redis_state_.up(redis_location_);
+    } catch (const std::exception& e) {
+        redis_state_.down(e.what(), milliseconds(0));
+    }
+
+    while (!stopping_()) {
+        auto now = Clock::now();
+        if (!outbox_ && now >= postgres_.retry_at) {
+            connect_postgres();
+        }
+        if (!publisher_.connected() && now >= rabbitmq_.retry_at) {
+            connect_rabbitmq();
+        }
+        now = Clock::now();
+        if (outbox_ && now >= next_poll_) {
+            // NOTIFY is lost while nobody listens and may be missed otherwise: poll as well.
+            request_drain();
+            next_poll_ = now + config_.poll_interval;
+        }
+        bool more = false;
+        if (image_ready(now) && !stopping_()) {
+            more = drain_images() || more;
+        }
+        if (cache_ready(Clock::now()) && !stopping_()) {
+            more = drain_cache() || more;
+        }
+        log_stats(Clock::now(), false);
+        if (stopping_()) {
+            break;
+        }
+        if (more) {
+            // A full batch: more rows are likely waiting. Keep the broker's heartbeats going.
+            wait(Clock::now());
+            continue;
+        }
+        now = Clock::now();
+        wait(next_wake(now));
+    }
+    log_stats(Clock::now(), true);
+    log::info("pms-bridge stopping");
+    outbox_.reset();
+    publisher_.disconnect();
+}
+
+void Bridge::request_drain() {
+    images_.pending = true;
+    invalidations_.pending = true;
+}
+
+void Bridge::connect_postgres() {
+    try {
+        outbox_ = std::make_unique<Outbox>(config_.database_url);
+        backend_pid_ = outbox_->backend_pid();
+        postgres_.backoff.reset();
+        postgres_.state.up("LISTEN " + std::string(kOutboxChannel) + ", backend pid " +
+                           std::to_string(backend_pid_));
+        // Whatever was written while we were away was not announced to us.
+        request_drain();
+        next_poll_ = Clock::now() + config_.poll_interval;
+    } catch (const std::exception& e) {
+        outbox_.reset();
+        const auto delay = postgres_.backoff.next();
+        postgres_.retry_at = Clock::now() + delay;
+        postgres_.state.down(e.what(), delay);
+    }
+}
+
+void Bridge::connect_rabbitmq() {
+    try {
+        publisher_.connect();
+        rabbitmq_.backoff.reset();
+        rabbitmq_.state.up("topology declared, publisher confirms on");
+        images_.pending = true;
+    } catch (const std::exception& e) {
+        publisher_.disconnect();
+        const auto delay = rabbitmq_.backoff.next();
+        rabbitmq_.retry_at = Clock::now() + delay;
+        rabbitmq_.state.down(e.what(), delay);
+    }
+}
+
+void Bridge::postgres_lost(const std::string& error) {
+    outbox_.reset();
+    const auto delay = postgres_.backoff.next();
+    postgres_.retry_at = Clock::now() + delay;
+    postgres_.state.down(error, delay);
+}
+
+void Bridge::rabbitmq_lost(const std::string& error) {
+    publisher_.disconnect();
+    const auto delay = rabbitmq_.backoff.next();
+    rabbitmq_.retry_at = Clock::now() + delay;
+    rabbitmq_.state.down(error, delay);
+}
+
+bool Bridge::image_ready(Clock::time_point now) const {
+    return outbox_ && publisher_.connected() && images_.pending && now >= images_.retry_at;
+}
+
+bool Bridge::cache_ready(Clock::time_point now) const {
+    return outbox_ && invalidations_.pending && now >= invalidations_.retry_at;
+}
+
+bool Bridge::drain_images() {
+    try {
+        const auto batch = outbox_->claim(kImageTopic, config_.batch_size);
+        const auto& rows = batch->rows();
+        if (rows.empty() || stopping_()) {
+            images_.pending = !rows.empty();
+            return false;  // nothing published: the batch rolls back
+        }
+        std::vector<amqp::Message> messages;
+        messages.reserve(rows.size());
+        Json::Value request_ids(Json::arrayValue);
+        Json::Value job_ids(Json::arrayValue);
+        for (const OutboxRow& row : rows) {
+            ImageEvent event = image_event(row.payload);
+            if (event.job_id.empty()) {
+                log::warn("image.process payload without job_id; published without message_id",
+                          {{"outbox_id", Json::Int64(row.id)}});
+            }
+            add_distinct(job_ids, event.job_id);
+            add_distinct(request_ids, event.request_id);
+            messages.push_back(std::move(event.message));
+        }
+        const PublishOutcome outcome = publisher_.publish(messages, stopping_);
+        if (!outcome.ok) {
+            topic_failed(images_, outcome.failure + "; first outbox id " +
+                                      std::to_string(rows.front().id) + ", request ids " +
+                                      json::compact(request_ids));
+            return false;  // rolls back: the rows stay for the next attempt
+        }
+        const int deleted = batch->complete();
+        if (deleted != static_cast<int>(rows.size())) {
+            // The rows were locked by us: fewer means someone deleted them by hand meanwhile.
+            log::warn("outbox_delete removed fewer rows than were published",
+                      {{"published", Json::UInt64(rows.size())}, {"deleted", deleted}});
+        }
+        published_ += rows.size();
+        images_.backoff.reset();
+        images_.state.up();
+        if (log::enabled(log::Level::kDebug)) {
+            log::debug("published image.process batch",
+                       {{"rows", Json::UInt64(rows.size())},
+                        {"first_outbox_id", Json::Int64(rows.front().id)},
+                        {"last_outbox_id", Json::Int64(rows.back().id)},
+                        {"confirm_ms", Json::Int64(outcome.elapsed.count())},
+                        {"job_ids", job_ids},
+                        {"request_ids", request_ids}});
+        }
+        const bool full = rows.size() >= static_cast<size_t>(config_.batch_size);
+        images_.pending = full;
+        return full;
+    } catch (const amqp::Error& e) {
+        // The broker went away mid-batch: the rows roll back and go out after the reconnect.
+        rabbitmq_lost(e.what());
+    } catch (const std::exception& e) {
+        drain_failed(images_, e);
+    }
+    return false;
+}
+
+bool Bridge::drain_cache() {
+    try {
+        const auto batch = outbox_->claim(kCacheTopic, config_.batch_size);
+        const auto& rows = batch->rows();
+        if (rows.empty() || stopping_()) {
+            invalidations_.pending = !rows.empty();
+            return false;
+        }
+        std::vector<int64_t> products;
+        products.reserve(rows.size());
+        for (const OutboxRow& row : rows) {
+            if (const auto product = invalidated_product(row.payload)) {
+                products.push_back(*product);
+            } else {
+                // Retrying cannot fix it; keeping it would block nothing but grow forever.
+                log::error("cache.invalidate payload without product_id; dropped",
+                           {{"outbox_id", Json::Int64(row.id)}, {"payload", row.payload}});
+            }
+        }
+        try {
+            cache_.invalidate(products);
+            redis_state_.up(redis_location_);
+        } catch (const redis::Error& e) {
+            // Redis down: keep the rows, say so once, and retry on this topic's own schedule.
+            const auto delay = invalidations_.backoff.next();
+            invalidations_.retry_at = Clock::now() + delay;
+            redis_state_.down(e.what(), delay);
+            return false;
+        }
+        batch->complete();
+        invalidated_ += products.size();
+        invalidations_.backoff.reset();
+        invalidations_.state.up();
+        Json::Value product_ids(Json::arrayValue);
+        for (const int64_t product : products) {
+            add_distinct(product_ids, std::to_string(product));
+        }
+        log::debug("delivered cache.invalidate batch",
+                   {{"rows", Json::UInt64(rows.size())},
+                    {"product_ids", product_ids},
+                    {"first_outbox_id", Json::Int64(rows.front().id)},
+                    {"last_outbox_id", Json::Int64(rows.back().id)}});
+        const bool full = rows.size() >= static_cast<size_t>(config_.batch_size);
+        invalidations_.pending = full;
+        return full;
+    } catch (const std::exception& e) {
+        drain_failed(invalidations_, e);
+    }
+    return false;
+}
+
+void Bridge::drain_failed(Topic& topic, const std::exception& error) {
+    // The batch's transaction is gone by now (unwound before this handler ran).
+    const bool connection_error = dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr ||
+                                  dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr;
+    if (connection_error || (outbox_ && !outbox_->is_open())) {
+        postgres_lost(error.what());
+        return;
+    }
+    // libpq's messages run over several lines (LINE 1: ..., a caret): the first one says it.
+    std::string message = error.what();
+    message = message.substr(0, message.find('\n'));
+    if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
+        message = "SQLSTATE " + sql->sqlstate() + ": " + message;
+    }
+    topic_failed(topic, message);
+}
+
+void Bridge::topic_failed(Topic& topic, const std::string& error) {
+    const auto delay = topic.backoff.next();
+    topic.retry_at = Clock::now() + delay;
+    topic.state.down(error, delay);
+}
+
+Bridge::Clock::time_point Bridge::next_wake(Clock::time_point now) const {
+    auto wake = now + kWaitSlice;
+    auto consider = [&](bool when, Clock::time_point at) {
+        if (when) {
+            wake = std::min(wake, at);
+        }
+    };
+    consider(!outbox_, postgres_.retry_at);
+    consider(!publisher_.connected(), rabbitmq_.retry_at);
+    consider(outbox_ != nullptr, next_poll_);
+    consider(outbox_ && publisher_.connected() && images_.pending, images_.retry_at);
+    consider(outbox_ && invalidations_.pending, invalidations_.retry_at);
+    return std::max(wake, now);
+}
+
+void Bridge::wait(Clock::time_point until) {
+    const milliseconds timeout = ms_until(Clock::now(), until);
+    if (outbox_) {
+        try {
+            if (outbox_->wait_for_notification(timeout)) {
+                request_drain();
+            }
+            if (outbox_->backend_pid() != backend_pid_) {
+                // libpqxx reconnected by itself (it LISTENs again): treat it as a reconnect.
+                backend_pid_ = outbox_->backend_pid();
+                log::info("reconnected to PostgreSQL", {{"backend_pid", backend_pid_}});
+                request_drain();
+            }
+        } catch (const std::exception& e) {
+            postgres_lost(e.what());
+        }
+    } else if (timeout.count() > 0) {
+        sleep_for(timeout);
+    }
+    try {
+        publisher_.keep_alive();
+    } catch (const amqp::Error& e) {
+        rabbitmq_lost(e.what());
+    }
+}
+
+void Bridge::log_stats(Clock::time_point now, bool force) {
+    if (!force && now - stats_since_ < config_.stats_interval) {
+        return;
+    }
+    const uint64_t published = published_ - published_reported_;
+    const uint64_t invalidated = invalidated_ - invalidated_reported_;
+    if (published != 0 || invalidated != 0) {
+        const double seconds =
+            std::max(std::chrono::duration<double>(now - stats_since_).count(), 0.001);
+        log::info("outbox delivered",
+                  {{"published", Json::UInt64(published)},
+                   {"published_per_s", static_cast<double>(published) / seconds},
+                   {"invalidated", Json::UInt64(invalidated)},
+                   {"seconds", seconds}});
+    }
+    published_reported_ = published_;
+    invalidated_reported_ = invalidated_;
+    stats_since_ = now;
+}
+
+}  // namespace pms::bridge

@@ -1,0 +1,39 @@
+#pragma once
+/// pms-bridge's settings, read once from the environment into one struct.
+
+#include <chrono>
+#include <string>
+
+#include "common/config.hpp"
+
+namespace pms::bridge {
+
+struct BridgeConfig {
+    std::string database_url;
+    std::string redis_url;
+    std::string amqp_url;
+    bool quorum_queues = false;
+    int batch_size = 500;
+    std::chrono::milliseconds poll_interval{5000};
+    std::string log_level = "info";
+
+    // Fixed tunables: no variable yet, because no operator has needed to change them.
+    /// Longest wait for the broker to confirm a whole batch before it counts as failed.
+    std::chrono::milliseconds confirm_timeout{30000};
+    /// When stopping, how much longer a batch in flight may wait for its confirms.
+    std::chrono::milliseconds stop_grace{5000};
+    /// TCP connect and RPC timeout towards RabbitMQ.
+    std::chrono::milliseconds amqp_timeout{5000};
+    /// Connect and command timeout towards Redis; short, since Redis must not hold up publishing.
+    std::chrono::milliseconds redis_timeout{1000};
+    /// Retry delays of every dependency and every failed drain.
+    std::chrono::milliseconds backoff_initial{100};
+    std::chrono::milliseconds backoff_max{10000};
+    /// How often the publish counters are logged (only when something happened).
+    std::chrono::milliseconds stats_interval{60000};
+
+    /// Reads and checks the settings; throws ConfigError naming the variable at fault.
+    static BridgeConfig load(const Config& config);
+};
+
+}  // namespace pms::bridge

@@ -1,0 +1,102 @@
+/// Outbox access through libpqxx 6.4: notification_receiver for LISTEN, prepared statements for
+/// api.outbox_claim and api.outbox_delete.
+#include "worker/bridge/outbox.hpp"
+
+#include <string>
+
+namespace pms::bridge {
+
+namespace {
+
+// Each SQL call is named once and prepared once per connection.
+constexpr const char* kClaim = "outbox_claim";
+constexpr const char* kDelete = "outbox_delete";
+
+/// A bigint[] literal ("{1,2,3}") for the ids parameter.
+std::string id_array(const std::vector<OutboxRow>& rows) {
+    std::string text = "{";
+    for (const OutboxRow& row : rows) {
+        if (text.size() > 1) {
+            text.push_back(',');
+        }
+        text += std::to_string(row.id);
+    }
+    text.push_back('}');
+    return text;
+}
+
+}  // namespace
+
+/// Remembers that a NOTIFY arrived; libpqxx calls it from get_notifs(), outside transactions.
+class Outbox::Receiver : public pqxx::notification_receiver {
+public:
+    explicit Receiver(pqxx::connection_base& connection)
+        : pqxx::notification_receiver(connection, kOutboxChannel) {}
+
+    void operator()(const std::string& /*payload*/, int /*backend_pid*/) override {
+        // The payload is empty by contract: the outbox itself says what to do.
+        notified_ = true;
+    }
+
+    /// Whether a notification came since the last call.
+    bool take() {
+        const bool notified = notified_;
+        notified_ = false;
+        return notified;
+    }
+
+private:
+    bool notified_ = false;
+};
+
+OutboxBatch::OutboxBatch(pqxx::connection& connection, std::string_view topic, int limit)
+    : transaction_(connection, "outbox batch") {
+    const pqxx::result result = transaction_.exec_prepared(kClaim, std::string(topic), limit);
+    rows_.reserve(result.size());
+    for (const pqxx::row& row : result) {
+        rows_.push_back(OutboxRow{row[0].as<int64_t>(), row[1].as<std::string>()});
+    }
+}
+
+int OutboxBatch::complete() {
+    int deleted = 0;
+    if (!rows_.empty()) {
+        deleted = transaction_.exec_prepared1(kDelete, id_array(rows_))[0].as<int>();
+    }
+    transaction_.commit();
+    return deleted;
+}
+
+Outbox::Outbox(const std::string& url) : connection_(url) {
+    // Visible in pg_stat_activity, so an operator can tell the bridge's sessions apart.
+    {
+        pqxx::nontransaction setup(connection_, "setup");
+        setup.exec0("set application_name = 'pms-bridge'");
+    }
+    connection_.prepare(kClaim, "select id, payload::text from api.outbox_claim($1, $2)");
+    connection_.prepare(kDelete, "select api.outbox_delete($1::bigint[])");
+    // LISTEN before the first drain: an event committed in between wakes us, none is missed.
+    receiver_ = std::make_unique<Receiver>(connection_);
+}
+
+Outbox::~Outbox() {
+    // Closing the session ends its LISTEN. Closing before the receiver goes keeps the receiver
+    // from sending UNLISTEN, which on a broken connection would make libpqxx reconnect first.
+    connection_.disconnect();
+    receiver_.reset();
+}
+
+bool Outbox::wait_for_notification(std::chrono::milliseconds timeout) {
+    if (receiver_->take()) {
+        return true;  // delivered while a statement ran
+    }
+    const long ms = static_cast<long>(timeout.count());
+    connection_.await_notification(ms / 1000, (ms % 1000) * 1000);
+    return receiver_->take();
+}
+
+std::unique_ptr<OutboxBatch> Outbox::claim(std::string_view topic, int limit) {
+    return std::make_unique<OutboxBatch>(connection_, topic, limit);
+}
+
+}  // namespace pms::bridge

@@ -1,0 +1,78 @@
+/// Outbox payloads to RabbitMQ messages and Redis keys.
+#include "worker/bridge/outbox_payload.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+#include <utility>
+
+#include "common/json.hpp"
+
+namespace pms::bridge {
+
+namespace {
+
+bool all_digits(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+}
+
+/// A positive integer member as decimal text, whether it was written as a number or a string.
+std::string id_text(const Json::Value& object, const char* name) {
+    const Json::Value& value = object[name];
+    if (value.isIntegral() && value.isInt64() && value.asInt64() > 0) {
+        return std::to_string(value.asInt64());
+    }
+    if (value.isString() && all_digits(value.asString())) {
+        return value.asString();
+    }
+    return "";
+}
+
+std::optional<Json::Value> parse_object(std::string_view payload) {
+    auto value = json::parse_strict(payload, nullptr);
+    if (!value || !value->isObject()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+}  // namespace
+
+ImageEvent image_event(std::string payload) {
+    ImageEvent event;
+    if (const auto object = parse_object(payload)) {
+        event.job_id = id_text(*object, "job_id");
+        if (const Json::Value& request_id = (*object)["request_id"]; request_id.isString()) {
+            event.request_id = request_id.asString();
+        }
+    }
+    event.message.message_id = event.job_id;
+    event.message.content_type = "application/json";
+    event.message.persistent = true;
+    event.message.body = std::move(payload);
+    return event;
+}
+
+std::optional<int64_t> invalidated_product(std::string_view payload) {
+    const auto object = parse_object(payload);
+    if (!object) {
+        return std::nullopt;
+    }
+    const std::string id = id_text(*object, "product_id");
+    if (id.empty()) {
+        return std::nullopt;
+    }
+    try {
+        return std::stoll(id);
+    } catch (const std::out_of_range&) {
+        return std::nullopt;
+    }
+}
+
+std::string product_cache_key(int64_t product_id) {
+    return "pms:product:" + std::to_string(product_id);
+}
+
+}  // namespace pms::bridge
