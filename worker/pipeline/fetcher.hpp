@@ -1,0 +1,50 @@
+#pragma once
+/// Downloads source images over http(s) with libcurl: bounded in time, size and redirects, and
+/// connecting only to addresses the AddressFilter accepts.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/curl.hpp"
+#include "worker/pipeline/address_filter.hpp"
+#include "worker/pipeline/keep_alive.hpp"
+
+namespace pms::worker {
+
+struct FetchLimits {
+    std::chrono::seconds timeout{30};          ///< whole transfer, redirects included
+    std::chrono::seconds connect_timeout{10};  ///< each connection
+    size_t max_bytes = 26214400;
+    long max_redirects = 5;
+};
+
+/// Where job bytes come from (an interface so that job tests can stand in for the network).
+class ImageSource {
+public:
+    virtual ~ImageSource() = default;
+    /// The body of `url`; throws Failure (permanent or transient) when it cannot be had.
+    virtual std::string fetch(const std::string& url) = 0;
+};
+
+/// True when `url` starts with http:// or https:// (any case): the only schemes fetched.
+bool has_http_scheme(std::string_view url);
+
+class HttpFetcher final : public ImageSource {
+public:
+    /// `keep_alive` is called about once a second while a download runs.
+    HttpFetcher(AddressFilter filter, FetchLimits limits, std::string user_agent,
+                KeepAlive keep_alive = {});
+
+    std::string fetch(const std::string& url) override;
+
+private:
+    AddressFilter filter_;
+    FetchLimits limits_;
+    std::string user_agent_;
+    KeepAlive keep_alive_;
+    curl::Easy easy_;  // reused: keeps connections to an origin between jobs
+};
+
+}  // namespace pms::worker

@@ -1,0 +1,61 @@
+#pragma once
+/// One image job end to end: start → fetch → transform → upload → complete (or fail), returning
+/// what should happen to its message. Knows nothing of RabbitMQ.
+
+#include <chrono>
+#include <string>
+
+#include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/fetcher.hpp"
+#include "worker/pipeline/image_transform.hpp"
+#include "worker/pipeline/job_message.hpp"
+#include "worker/pipeline/job_store.hpp"
+#include "worker/pipeline/s3_client.hpp"
+
+namespace pms::worker {
+
+struct RetrySettings {
+    int max_attempts = 3;
+    std::chrono::milliseconds base_delay{2000};
+};
+
+/// How a job ended, which decides the fate of its message.
+struct JobOutcome {
+    enum class Kind {
+        kCompleted,  ///< written back (or found superseded/missing at write-back): ack
+        kSkipped,    ///< start said skip (done, superseded, missing): ack
+        kFailed,     ///< recorded as failed (permanent, or the last attempt): dead-letter
+        kRetry,      ///< transient and attempts left: to the delay queue, then ack
+    };
+    Kind kind = Kind::kCompleted;
+    std::string detail;                        ///< the final status, skip reason, or error
+    std::chrono::milliseconds retry_delay{0};  ///< kRetry only
+};
+
+const char* name_of(JobOutcome::Kind kind);
+
+class JobRunner {
+public:
+    JobRunner(JobStore& store, ImageSource& source, ObjectStore& objects,
+              TransformOptions transform, RetrySettings retry)
+        : store_(store), source_(source), objects_(objects), transform_(transform), retry_(retry) {}
+
+    /// Runs the job of `message` on delivery attempt `attempt` (1-based). Job failures become
+    /// outcomes; throws only when the outcome cannot be recorded (database errors other than an
+    /// outage) or Interrupted when the worker stops while waiting for PostgreSQL.
+    JobOutcome run(const JobMessage& message, int attempt);
+
+private:
+    /// Fetch, transform, upload: the compressed image as the write-back records it.
+    CompletedImage produce(const JobMessage& message, const StartDecision& start);
+    /// Retry later, or record the failure for good.
+    JobOutcome on_failure(const JobMessage& message, int attempt, const Failure& failure);
+
+    JobStore& store_;
+    ImageSource& source_;
+    ObjectStore& objects_;
+    TransformOptions transform_;
+    RetrySettings retry_;
+};
+
+}  // namespace pms::worker
