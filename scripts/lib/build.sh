@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# Configures and builds the project with CMake (the stack's build and the
+# tests' sanitizer build go through the same function).
+#
+# Needs log.sh and paths.sh.
+
+# Parallel jobs: the machines have 2 cores.
+BUILD_JOBS=${PMS_BUILD_JOBS:-$(nproc)}
+
+# Configures BUILD_DIR once (an existing cache is reused: CMake re-runs itself
+# when a CMakeLists.txt changes), then builds it.
+# Usage: build_project BUILD_DIR [CMAKE_CONFIGURE_ARGS...]
+build_project() {
+    local dir=$1
+    shift
+    [[ -f "$PMS_REPO_DIR/CMakeLists.txt" ]] || die "no CMakeLists.txt in $PMS_REPO_DIR"
+    if [[ ! -f "$dir/CMakeCache.txt" ]]; then
+        log_info "configuring $dir"
+        cmake -S "$PMS_REPO_DIR" -B "$dir" "$@" || die "cmake configure failed ($dir)"
+    fi
+    log_info "building $dir"
+    cmake --build "$dir" -j "$BUILD_JOBS" || die "build failed ($dir)"
+}

@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# What the project needs on a fresh Debian 12: the Debian packages, and s3rver
+# from npm in the git-ignored .tools/ folder. Installs only what is missing.
+
+# Build dependencies, the services of the local stack, and the test tools.
+DEPS_PACKAGES=(
+    # build
+    cmake g++ pkg-config
+    libfcgi-dev libpqxx-dev libhiredis-dev librabbitmq-dev
+    libgd-dev libjpeg-dev libpng-dev libwebp-dev
+    libcurl4-openssl-dev libssl-dev libjsoncpp-dev liblog4cplus-dev libgtest-dev
+    # services
+    postgresql-15 postgresql-15-pgtap redis-server rabbitmq-server nginx
+    # tools: pg_prove, amqp-* clients, curl, npm for s3rver, the format check
+    libtap-parser-sourcehandler-pgtap-perl amqp-tools curl ca-certificates nodejs npm
+    clang-format git
+)
+
+# Pinned: its behaviour (required x-amz-content-sha256, no signature check) is
+# what FACTS.md measured.
+DEPS_S3RVER_VERSION=3.7.1
+DEPS_TOOLS_DIR=$PMS_REPO_DIR/.tools
+DEPS_S3RVER_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/s3rver
+
+# Succeeds when a Debian package is installed.
+deps_installed() {
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
+}
+
+# Succeeds when a package's job is already done some other way: a node or npm
+# from another source (e.g. NodeSource's nodejs bundles npm and conflicts with
+# Debian's npm package) serves s3rver as well.
+deps_provided() {
+    case "$1" in
+        nodejs) command -v node >/dev/null ;;
+        npm) command -v npm >/dev/null ;;
+        *) return 1 ;;
+    esac
+}
+
+# Prints the packages of DEPS_PACKAGES that are missing, one per line.
+deps_missing() {
+    local pkg
+    for pkg in "${DEPS_PACKAGES[@]}"; do
+        deps_installed "$pkg" || deps_provided "$pkg" || printf '%s\n' "$pkg"
+    done
+}
+
+# Installs the given Debian packages without questions and without starting
+# their system services: a policy-rc.d that denies every start keeps the
+# postinst scripts of redis, postgresql, rabbitmq and nginx from taking the
+# default ports (the stack runs private instances on its own ports).
+deps_apt_install() {
+    local policy=/usr/sbin/policy-rc.d ours=no status=0
+    if [[ ! -e "$policy" ]]; then
+        printf '#!/bin/sh\n# scripts/lib/deps.sh: no service starts during install\nexit 101\n' >"$policy"
+        chmod 0755 "$policy"
+        ours=yes
+    fi
+    # An unreachable optional source must not stop the install: apt-get
+    # install below fails by itself when a package cannot be found.
+    DEBIAN_FRONTEND=noninteractive apt-get update -q || log_warn "apt-get update reported errors"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" || status=$?
+    [[ "$ours" == no ]] || rm -f "$policy"
+    return "$status"
+}
+
+# Installs the missing Debian packages (root only; says which ones).
+deps_ensure_packages() {
+    local missing
+    mapfile -t missing < <(deps_missing)
+    ((${#missing[@]} > 0)) || return 0
+    ((EUID == 0)) || die "missing packages (install them as root): ${missing[*]}"
+    log_info "installing missing packages: ${missing[*]}"
+    deps_apt_install "${missing[@]}" || die "apt-get install failed"
+}
+
+# Succeeds when .tools holds the pinned s3rver.
+deps_s3rver_ok() {
+    local manifest=$DEPS_TOOLS_DIR/node_modules/s3rver/package.json
+    [[ -x "$DEPS_S3RVER_BIN" && -f "$manifest" ]] &&
+        grep -q "\"version\": \"$DEPS_S3RVER_VERSION\"" "$manifest"
+}
+
+# Installs the pinned s3rver into .tools/ with npm when it is not there yet.
+deps_ensure_s3rver() {
+    deps_s3rver_ok && return 0
+    log_info "installing s3rver@$DEPS_S3RVER_VERSION into $DEPS_TOOLS_DIR"
+    mkdir -p "$DEPS_TOOLS_DIR"
+    # A package.json of its own keeps npm from walking up into the repository.
+    [[ -f "$DEPS_TOOLS_DIR/package.json" ]] ||
+        printf '{"name": "pms-tools", "private": true}\n' >"$DEPS_TOOLS_DIR/package.json"
+    npm install --prefix "$DEPS_TOOLS_DIR" --no-audit --no-fund --save-exact \
+        "s3rver@$DEPS_S3RVER_VERSION" || die "npm install s3rver failed"
+    deps_s3rver_ok || die "s3rver@$DEPS_S3RVER_VERSION is not in $DEPS_TOOLS_DIR after npm install"
+}
+
+# Everything the stack and the tests need.
+deps_ensure() {
+    deps_ensure_packages
+    deps_ensure_s3rver
+}
