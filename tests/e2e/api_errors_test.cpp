@@ -1,0 +1,109 @@
+/// Bad input gets the DESIGN.md error shape with the right status, never a 500.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/http_client.hpp"
+#include "tests/e2e/stack.hpp"
+
+namespace pms::e2e {
+namespace {
+
+/// Checks the error shape and returns the error object.
+Json::Value expect_error(const HttpResponse& response, long status, const std::string& code) {
+    EXPECT_EQ(response.status, status) << response.body;
+    EXPECT_EQ(response.header("content-type").rfind("application/json", 0), 0U)
+        << response.header("content-type");
+    EXPECT_FALSE(response.header("x-request-id").empty());
+    const Json::Value body = response.json();
+    EXPECT_EQ(body["error"]["code"].asString(), code) << response.body;
+    EXPECT_FALSE(body["error"]["message"].asString().empty()) << response.body;
+    EXPECT_TRUE(body["error"]["details"].isArray()) << response.body;
+    EXPECT_EQ(body["request_id"].asString(), response.header("x-request-id"));
+    return body["error"];
+}
+
+std::string products() {
+    return api_url() + "/api/v1/products";
+}
+
+std::string product_body(long long user, const std::string& fields) {
+    return "{\"user_id\": " + std::to_string(user) + ", " + fields + "}";
+}
+
+TEST(ApiErrors, MalformedJsonAndWrongTypesAre400) {
+    expect_error(post_json(products(), "{\"user_id\": 1,"), 400, "bad_request");
+    const Json::Value error = expect_error(
+        post_json(products(), R"({"user_id": 1, "product_name": 7})"), 400, "bad_request");
+    EXPECT_EQ(error["details"][0]["field"].asString(), "product_name");
+}
+
+TEST(ApiErrors, BrokenRulesAre422AndSayWhichField) {
+    const long long user = create_user(unique("rules"));
+    const Json::Value empty_name = expect_error(
+        post_json(products(), product_body(user, R"("product_name": "", "product_price": 1)")), 422,
+        "validation_failed");
+    EXPECT_NE(empty_name["message"].asString().find("product_name"), std::string::npos);
+    EXPECT_EQ(empty_name["details"][0]["field"].asString(), "product_name");
+
+    expect_error(
+        post_json(products(), product_body(user, R"("product_name": "x", "product_price": -1)")),
+        422, "validation_failed");
+    expect_error(
+        post_json(
+            products(),
+            product_body(
+                user,
+                R"("product_name": "x", "product_price": 1, "product_images": ["ftp://a/b.jpg"])")),
+        422, "validation_failed");
+    std::string eleven = "[";
+    for (int i = 0; i < 11; ++i) {
+        eleven += std::string(i ? "," : "") + "\"http://127.0.0.1/" + std::to_string(i) + ".jpg\"";
+    }
+    eleven += "]";
+    expect_error(
+        post_json(products(),
+                  product_body(
+                      user, "\"product_name\": \"x\", \"product_price\": 1, \"product_images\": " +
+                                eleven)),
+        422, "validation_failed");
+    expect_error(post_json(products(), product_body(9000000000000LL,
+                                                    R"("product_name": "x", "product_price": 1)")),
+                 422, "validation_failed");
+    expect_error(post_json(products(), R"({"product_name": "no user", "product_price": 1})"), 422,
+                 "validation_failed");
+    expect_error(post_json(api_url() + "/api/v1/users", R"({"name": ""})"), 422,
+                 "validation_failed");
+}
+
+TEST(ApiErrors, UnknownThingsAre404) {
+    expect_error(get(products() + "/9000000000000"), 404, "not_found");
+    expect_error(get(products() + "/abc"), 404, "not_found");
+    expect_error(
+        put_json(products() + "/9000000000000", R"({"product_name": "x", "product_price": 1})"),
+        404, "not_found");
+    expect_error(get(api_url() + "/api/v1/nothing-here"), 404, "not_found");
+}
+
+TEST(ApiErrors, WrongMethodIs405WithAllow) {
+    const HttpResponse response = request("PATCH", products() + "/1", "{}", "application/json");
+    expect_error(response, 405, "method_not_allowed");
+    EXPECT_EQ(response.header("allow"), "GET, HEAD, PUT, DELETE");
+}
+
+TEST(ApiErrors, WrongContentTypeIs415) {
+    expect_error(request("POST", products(), "user_id=1", "application/x-www-form-urlencoded"), 415,
+                 "unsupported_media_type");
+}
+
+TEST(ApiErrors, OversizedBodyIs413) {
+    const std::string huge = "{\"product_name\": \"" + std::string(2 << 20, 'x') + "\"}";
+    expect_error(post_json(products(), huge), 413, "payload_too_large");
+}
+
+TEST(ApiErrors, BadListParametersAre400Or422) {
+    expect_error(get(products() + "?user_id=abc"), 400, "bad_request");
+    expect_error(get(products() + "?user_id=1&limit=1000"), 422, "validation_failed");
+    expect_error(get(products() + "?user_id=1&cursor=not-a-cursor"), 422, "validation_failed");
+}
+
+}  // namespace
+}  // namespace pms::e2e

@@ -1,0 +1,83 @@
+/// libcurl requests for the end-to-end tests.
+#include "tests/e2e/http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/curl.hpp"
+#include "common/json.hpp"
+
+namespace pms::e2e {
+
+namespace {
+
+size_t append_body(char* data, size_t size, size_t count, void* target) {
+    static_cast<std::string*>(target)->append(data, size * count);
+    return size * count;
+}
+
+size_t record_header(char* data, size_t size, size_t count, void* target) {
+    auto& headers = *static_cast<std::map<std::string, std::string>*>(target);
+    const std::string line(data, size * count);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        value.erase(value.find_last_not_of("\r\n ") + 1);
+        headers[name] = value;
+    }
+    return size * count;
+}
+
+}  // namespace
+
+Json::Value HttpResponse::json() const {
+    std::string error;
+    auto value = pms::json::parse_strict(body, &error);
+    EXPECT_TRUE(value) << "not JSON (" << error << "): " << body;
+    return value ? *value : Json::Value();
+}
+
+std::string HttpResponse::header(const std::string& lower_case_name) const {
+    const auto it = headers.find(lower_case_name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+HttpResponse request(const std::string& method, const std::string& url, const std::string& body,
+                     const std::string& content_type,
+                     const std::map<std::string, std::string>& extra_headers) {
+    HttpResponse response;
+    curl::Easy easy;
+    curl::Headers headers;
+    easy.set(CURLOPT_URL, url.c_str());
+    easy.set(CURLOPT_CUSTOMREQUEST, method.c_str());
+    easy.set(CURLOPT_TIMEOUT, 30L);
+    easy.set(CURLOPT_WRITEFUNCTION, append_body);
+    easy.set(CURLOPT_WRITEDATA, &response.body);
+    easy.set(CURLOPT_HEADERFUNCTION, record_header);
+    easy.set(CURLOPT_HEADERDATA, &response.headers);
+    if (method == "HEAD") {
+        easy.set(CURLOPT_NOBODY, 1L);
+    }
+    if (!body.empty()) {
+        easy.set(CURLOPT_POSTFIELDS, body.c_str());
+        easy.set(CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    }
+    if (!content_type.empty()) {
+        headers.append("Content-Type: " + content_type);
+    }
+    for (const auto& [name, value] : extra_headers) {
+        headers.append(name + ": " + value);
+    }
+    headers.append("Expect:");  // no 100-continue round trip for large bodies
+    easy.set(CURLOPT_HTTPHEADER, headers.get());
+    const CURLcode code = easy.perform();
+    EXPECT_EQ(code, CURLE_OK) << method << " " << url << ": " << easy.error_message(code);
+    response.status = easy.info<long>(CURLINFO_RESPONSE_CODE);
+    return response;
+}
+
+}  // namespace pms::e2e

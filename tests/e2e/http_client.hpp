@@ -1,0 +1,36 @@
+#pragma once
+/// A small HTTP client for the end-to-end tests (libcurl through common/curl.hpp).
+
+#include <json/json.h>
+
+#include <map>
+#include <string>
+
+namespace pms::e2e {
+
+struct HttpResponse {
+    long status = 0;
+    std::map<std::string, std::string> headers;  ///< names in lower case
+    std::string body;
+
+    /// The body parsed as JSON; fails the calling test when it is not JSON.
+    Json::Value json() const;
+    std::string header(const std::string& lower_case_name) const;
+};
+
+/// Sends one request; `body` and `content_type` only when not empty.
+HttpResponse request(const std::string& method, const std::string& url,
+                     const std::string& body = "", const std::string& content_type = "",
+                     const std::map<std::string, std::string>& extra_headers = {});
+
+inline HttpResponse get(const std::string& url) {
+    return request("GET", url);
+}
+inline HttpResponse post_json(const std::string& url, const std::string& body) {
+    return request("POST", url, body, "application/json");
+}
+inline HttpResponse put_json(const std::string& url, const std::string& body) {
+    return request("PUT", url, body, "application/json");
+}
+
+}  // namespace pms::e2e
