@@ -4,6 +4,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "common/log.hpp"
 #include "pms/version.hpp"
 
 namespace pms {
@@ -22,6 +23,19 @@ std::optional<int> handle_command_line(int argc, char** argv, const ProgramInfo&
             return 0;
         }
         std::cerr << info.name << ": unknown argument '" << argv[i] << "' (see --help)\n";
+        return 2;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> start_program(int argc, char** argv, const ProgramInfo& info) {
+    if (auto exit_code = handle_command_line(argc, argv, info)) {
+        return exit_code;
+    }
+    try {
+        log::init(info.name, Config(info.program).string("PMS_LOG_LEVEL"));
+    } catch (const std::exception& error) {
+        std::cerr << info.name << ": " << error.what() << "\n";
         return 2;
     }
     return std::nullopt;

@@ -19,4 +19,8 @@ struct ProgramInfo {
 /// (--help, --version, or an unknown argument), nothing when it should run.
 std::optional<int> handle_command_line(int argc, char** argv, const ProgramInfo& info);
 
+/// handle_command_line(), then logging at PMS_LOG_LEVEL: the start of every main(). Returns an
+/// exit code when the program should stop now (2 for a bad log level).
+std::optional<int> start_program(int argc, char** argv, const ProgramInfo& info);
+
 }  // namespace pms

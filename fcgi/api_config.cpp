@@ -17,7 +17,6 @@ ApiConfig ApiConfig::from(const Config& config) {
     c.redis_url = config.string("PMS_REDIS_URL");
     c.cache_ttl = std::chrono::seconds(config.integer("PMS_CACHE_TTL", 1, 86400 * 30));
     c.max_body_bytes = static_cast<size_t>(config.integer("PMS_API_MAX_BODY", 1024, 64L << 20));
-    c.log_level = config.string("PMS_LOG_LEVEL");
     return c;
 }
 

@@ -15,7 +15,6 @@ struct ApiConfig {
     std::string redis_url;
     std::chrono::seconds cache_ttl{1800};
     size_t max_body_bytes = 1U << 20U;
-    std::string log_level;
 
     /// Reads and checks every setting; throws ConfigError naming the bad one.
     static ApiConfig from(const Config& config);

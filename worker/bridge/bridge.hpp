@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "worker/bridge/backoff.hpp"
+#include "common/backoff.hpp"
 #include "worker/bridge/bridge_config.hpp"
 #include "worker/bridge/cache_invalidator.hpp"
 #include "worker/bridge/outbox.hpp"

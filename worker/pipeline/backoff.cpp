@@ -1,7 +1,9 @@
-/// Exponential backoff with caps.
+/// The worker's delays: retries through the delay queue and reconnects.
 #include "worker/pipeline/backoff.hpp"
 
 #include <algorithm>
+
+#include "common/backoff.hpp"
 
 namespace pms::worker {
 
@@ -12,20 +14,12 @@ constexpr std::chrono::milliseconds kMaxReconnectDelay = std::chrono::seconds(10
 }  // namespace
 
 std::chrono::milliseconds retry_delay(int attempt, std::chrono::milliseconds base) {
-    std::chrono::milliseconds delay = std::max(base, std::chrono::milliseconds(1));
-    // Multiply step by step so that a large attempt count cannot overflow.
-    for (int i = 1; i < attempt && delay < kMaxRetryDelay; ++i) {
-        delay *= 4;
-    }
-    return std::min(delay, kMaxRetryDelay);
+    return exponential_delay(base, 4, kMaxRetryDelay, static_cast<unsigned>(std::max(attempt, 1)));
 }
 
 std::chrono::milliseconds reconnect_delay(int failures) {
-    std::chrono::milliseconds delay = kFirstReconnectDelay;
-    for (int i = 1; i < failures && delay < kMaxReconnectDelay; ++i) {
-        delay *= 2;
-    }
-    return std::min(delay, kMaxReconnectDelay);
+    return exponential_delay(kFirstReconnectDelay, 2, kMaxReconnectDelay,
+                             static_cast<unsigned>(std::max(failures, 1)));
 }
 
 }  // namespace pms::worker

@@ -1,15 +1,12 @@
 /// pms-worker: wires the settings, the job's collaborators and the consumer, and stops on
 /// SIGTERM/SIGINT after the job in flight.
-#include <signal.h>
-
-#include <atomic>
-#include <iostream>
 #include <thread>
 
 #include "common/cli.hpp"
 #include "common/config.hpp"
 #include "common/curl.hpp"
 #include "common/log.hpp"
+#include "common/stop_signal.hpp"
 #include "pms/version.hpp"
 #include "worker/pipeline/consumer.hpp"
 #include "worker/pipeline/fetcher.hpp"
@@ -20,23 +17,6 @@
 #include "worker/pipeline/worker_config.hpp"
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
-
-void request_stop(int /*signal*/) {
-    g_stop.store(true);
-}
-
-void install_signal_handlers() {
-    struct sigaction action {};
-    action.sa_handler = request_stop;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-    // A peer closing a socket must surface as an error of that call, not kill the process.
-    signal(SIGPIPE, SIG_IGN);
-}
 
 int run(const pms::worker::WorkerConfig& settings) {
     using namespace pms::worker;
@@ -60,15 +40,15 @@ int run(const pms::worker::WorkerConfig& settings) {
             return consumer->pause(duration);
         }
         const auto deadline = std::chrono::steady_clock::now() + duration;
-        while (!g_stop.load() && std::chrono::steady_clock::now() < deadline) {
+        while (!pms::stop_requested.load() && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
-        return !g_stop.load();
+        return !pms::stop_requested.load();
     });
 
     JobRunner runner(store, fetcher, s3, settings.image, settings.retry);
     RetryPublisher publisher(settings.consumer.amqp_url, settings.consumer.timeout);
-    Consumer loop(settings.consumer, runner, publisher, g_stop);
+    Consumer loop(settings.consumer, runner, publisher, pms::stop_requested);
 
     pms::log::info("pms-worker starting", {{"version", PMS_VERSION},
                                            {"prefetch", settings.consumer.prefetch},
@@ -96,19 +76,13 @@ int main(int argc, char** argv) {
         "Consumes image jobs from RabbitMQ: downloads each source image, fits it inside the\n"
         "maximum size, encodes it as JPEG, uploads it to S3 and writes the result back to\n"
         "PostgreSQL."};
-    if (const auto code = pms::handle_command_line(argc, argv, info)) {
+    if (const auto code = pms::start_program(argc, argv, info)) {
         return *code;
     }
-    install_signal_handlers();
-    const pms::Config config(pms::kWorker);
+    pms::install_stop_handlers();
     try {
-        pms::log::init("pms-worker", config.string("PMS_LOG_LEVEL"));
-    } catch (const std::exception& error) {
-        std::cerr << "pms-worker: " << error.what() << "\n";
-        return 2;
-    }
-    try {
-        const pms::worker::WorkerConfig settings = pms::worker::WorkerConfig::load(config);
+        const pms::worker::WorkerConfig settings =
+            pms::worker::WorkerConfig::load(pms::Config(pms::kWorker));
         return run(settings);
     } catch (const pms::ConfigError& error) {
         pms::log::error("invalid configuration", {{"error", error.what()}});

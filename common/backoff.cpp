@@ -1,9 +1,19 @@
 /// Exponential backoff arithmetic.
-#include "worker/bridge/backoff.hpp"
+#include "common/backoff.hpp"
 
 #include <algorithm>
 
-namespace pms::bridge {
+namespace pms {
+
+std::chrono::milliseconds exponential_delay(std::chrono::milliseconds initial, unsigned factor,
+                                            std::chrono::milliseconds cap, unsigned attempt) {
+    std::chrono::milliseconds delay = std::max(initial, std::chrono::milliseconds(1));
+    // Multiplying stops at the cap, so the attempt count can grow without overflow.
+    for (unsigned i = 1; i < attempt && delay < cap; ++i) {
+        delay *= factor;
+    }
+    return std::max(std::min(delay, cap), std::chrono::milliseconds(1));
+}
 
 Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, double jitter,
                  uint32_t seed)
@@ -13,13 +23,7 @@ Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds ma
       random_(seed) {}
 
 std::chrono::milliseconds Backoff::next() {
-    // Doubling stops at the cap, so the count of failures can grow without overflow.
-    std::chrono::milliseconds delay = initial_;
-    for (unsigned i = 0; i < failures_ && delay < max_; ++i) {
-        delay *= 2;
-    }
-    delay = std::min(delay, max_);
-    ++failures_;
+    std::chrono::milliseconds delay = exponential_delay(initial_, 2, max_, ++failures_);
     if (jitter_ > 0.0) {
         std::uniform_real_distribution<double> fraction(0.0, jitter_);
         const auto cut = static_cast<std::chrono::milliseconds::rep>(
@@ -29,4 +33,4 @@ std::chrono::milliseconds Backoff::next() {
     return std::max(delay, std::chrono::milliseconds(1));
 }
 
-}  // namespace pms::bridge
+}  // namespace pms

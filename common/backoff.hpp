@@ -5,8 +5,14 @@
 #include <cstdint>
 #include <random>
 
-namespace pms::bridge {
+namespace pms {
 
+/// initial × factor^(attempt−1), capped at `cap`, for a 1-based `attempt` (0 counts as 1);
+/// never below 1 ms, and a large attempt count cannot overflow.
+std::chrono::milliseconds exponential_delay(std::chrono::milliseconds initial, unsigned factor,
+                                            std::chrono::milliseconds cap, unsigned attempt);
+
+/// The delays of one dependency's reconnects: doubling from `initial` up to `max`.
 class Backoff {
 public:
     /// `jitter` in [0, 1] shortens each delay by up to that fraction, so that several bridges
@@ -29,4 +35,4 @@ private:
     std::minstd_rand random_;
 };
 
-}  // namespace pms::bridge
+}  // namespace pms

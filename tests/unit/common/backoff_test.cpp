@@ -1,12 +1,24 @@
 /// Backoff: doubling, the cap, reset and jitter bounds.
-#include "worker/bridge/backoff.hpp"
+#include "common/backoff.hpp"
 
 #include <gtest/gtest.h>
 
-namespace pms::bridge {
+namespace pms {
 namespace {
 
 using std::chrono::milliseconds;
+
+TEST(ExponentialDelay, GrowsByTheFactorUpToTheCap) {
+    EXPECT_EQ(exponential_delay(milliseconds(2000), 4, milliseconds(60000), 1), milliseconds(2000));
+    EXPECT_EQ(exponential_delay(milliseconds(2000), 4, milliseconds(60000), 3),
+              milliseconds(32000));
+    EXPECT_EQ(exponential_delay(milliseconds(2000), 4, milliseconds(60000), 4),
+              milliseconds(60000));
+    EXPECT_EQ(exponential_delay(milliseconds(2000), 4, milliseconds(60000), 4000000000U),
+              milliseconds(60000));
+    EXPECT_EQ(exponential_delay(milliseconds(2000), 4, milliseconds(60000), 0), milliseconds(2000));
+    EXPECT_EQ(exponential_delay(milliseconds(0), 2, milliseconds(60000), 1), milliseconds(1));
+}
 
 TEST(Backoff, DoublesUpToTheCap) {
     Backoff backoff(milliseconds(100), milliseconds(1000));
@@ -52,4 +64,4 @@ TEST(Backoff, CapBelowInitialIsRaisedToInitial) {
 }
 
 }  // namespace
-}  // namespace pms::bridge
+}  // namespace pms
