@@ -62,23 +62,9 @@ program_start() {
 # Starts every program that is not running. A missing binary is an error,
 # unless PMS_STACK_SERVICES_ONLY=1 (the C++ programs do not exist yet).
 programs_up() {
-    local name binary pidfile
+    local name
     for name in "${PROGRAMS[@]}"; do
-        pidfile=$(program_pidfile "$name")
-        if proc_alive "$pidfile"; then
-            log_info "$name already running"
-            continue
-        fi
-        rm -f "$pidfile"
-        if ! binary=$(program_binary "$name"); then
-            [[ "${PMS_STACK_SERVICES_ONLY:-0}" == 1 ]] || die "no $name binary in $PMS_BUILD_DIR"
-            log_warn "no $name binary in $PMS_BUILD_DIR: not started (PMS_STACK_SERVICES_ONLY=1)"
-            continue
-        fi
-        # A socket left by a killed pms-api would make its bind fail.
-        [[ "$name" != pms-api ]] || rm -f "$STACK_API_SOCKET"
-        log_info "starting $name ($binary)"
-        program_start "$name" "$binary"
+        program_up "$name"
     done
 }
 
@@ -111,6 +97,26 @@ programs_wait_healthy() {
         fi
         sleep 0.5
     done
+}
+
+# Starts one program (which must be one of PROGRAMS) unless it runs already.
+program_up() {
+    local name=$1 binary pidfile
+    pidfile=$(program_pidfile "$name")
+    if proc_alive "$pidfile"; then
+        log_info "$name already running"
+        return 0
+    fi
+    rm -f "$pidfile"
+    if ! binary=$(program_binary "$name"); then
+        [[ "${PMS_STACK_SERVICES_ONLY:-0}" == 1 ]] || die "no $name binary in $PMS_BUILD_DIR"
+        log_warn "no $name binary in $PMS_BUILD_DIR: not started (PMS_STACK_SERVICES_ONLY=1)"
+        return 0
+    fi
+    # A socket left by a killed pms-api would make its bind fail.
+    [[ "$name" != pms-api ]] || rm -f "$STACK_API_SOCKET"
+    log_info "starting $name ($binary)"
+    program_start "$name" "$binary"
 }
 
 programs_down() {

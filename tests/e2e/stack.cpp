@@ -40,6 +40,12 @@ std::string publish_on_origin(const std::string& name, const std::string& bytes)
     return origin_url() + "/" + name;
 }
 
+void stack_control(const std::string& verb, const std::string& name) {
+    const std::string command = required("PMS_REPO_DIR") + "/scripts/stack " + verb + " " + name;
+    // The stack's settings come from the environment scripts/test loaded (PMS_STACK_*).
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+}
+
 long long create_user(const std::string& name) {
     const HttpResponse response =
         post_json(api_url() + "/api/v1/users", "{\"name\": \"" + name + "\"}");

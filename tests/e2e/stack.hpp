@@ -14,6 +14,10 @@ std::string origin_url();
 /// Writes `bytes` into the origin folder as `name`; returns its URL.
 std::string publish_on_origin(const std::string& name, const std::string& bytes);
 
+/// Runs `scripts/stack VERB NAME` (e.g. "stop", "redis") on the stack under test; fails the
+/// calling test when it does not succeed.
+void stack_control(const std::string& verb, const std::string& name);
+
 /// Creates a user through the API and returns its id.
 long long create_user(const std::string& name);
 
