@@ -11,6 +11,12 @@
 -- (products_user_id_id_idx, products_user_id_price_idx, products_name_trgm_idx) instead of an
 -- "(p_x is null or col = p_x)" that defeats them. Only constant text is concatenated; every value
 -- travels as a parameter ($1..$6), and EXECUTE plans with the actual values.
+--
+-- The page's ids are found first and the rows fetched after: the ids of one user, filtered by
+-- price, come from an index-only scan of products_user_id_id_idx (it includes price). Selecting
+-- whole rows in one step let the planner prefer a backward scan of the primary key that waded
+-- through other users' rows when this user's products were old (80-140 ms on a million rows,
+-- bench/explain-list-products; now under 1 ms).
 create or replace function api.list_products(
     p_user_id bigint,
     p_min_price numeric,
@@ -29,7 +35,7 @@ declare
     v_limit   integer := coalesce(p_limit, 20);
     v_after   bigint := pms.cursor_decode(nullif(p_cursor, ''));
     v_pattern text;
-    v_sql     text := 'select p.* from pms.products as p where true';
+    v_sql     text := 'select i.id from pms.products as i where true';
     v_product pms.products;
     v_items   jsonb[] := '{}';
     v_last_id bigint;
@@ -48,22 +54,23 @@ begin
     end if;
 
     if p_user_id is not null then
-        v_sql := v_sql || ' and p.user_id = $1';
+        v_sql := v_sql || ' and i.user_id = $1';
     end if;
     if p_min_price is not null then
-        v_sql := v_sql || ' and p.price >= $2';
+        v_sql := v_sql || ' and i.price >= $2';
     end if;
     if p_max_price is not null then
-        v_sql := v_sql || ' and p.price <= $3';
+        v_sql := v_sql || ' and i.price <= $3';
     end if;
     if v_pattern is not null then
-        v_sql := v_sql || ' and p.name ilike $4';
+        v_sql := v_sql || ' and i.name ilike $4';
     end if;
     if v_after is not null then
-        v_sql := v_sql || ' and p.id < $5';
+        v_sql := v_sql || ' and i.id < $5';
     end if;
     -- One row more than the page tells whether there is a next page.
-    v_sql := v_sql || ' order by p.id desc limit $6';
+    v_sql := 'select p.* from pms.products as p where p.id in ('
+             || v_sql || ' order by i.id desc limit $6) order by p.id desc';
 
     for v_product in execute v_sql
         using p_user_id, p_min_price, p_max_price, v_pattern, v_after, v_limit + 1

@@ -25,7 +25,8 @@ select col_type_is('pms', 'image_jobs', 'status', 'pms.image_job_status', 'job s
 select col_type_is('pms', 'outbox', 'payload', 'jsonb', 'outbox payload is jsonb');
 select col_is_pk('pms', 'schema_migrations', 'filename', 'schema_migrations is keyed by file name');
 
-select has_index('pms', 'products', 'products_user_id_id_idx', array['user_id', 'id'], 'keyset index (user_id, id desc)');
+select has_index('pms', 'products', 'products_user_id_id_idx', array['user_id', 'id', 'price'],
+                 'keyset index (user_id, id desc) including price');
 select has_index('pms', 'products', 'products_user_id_price_idx', array['user_id', 'price'], 'price filter index (user_id, price)');
 select index_is_type('pms', 'products', 'products_name_trgm_idx', 'gin', 'trigram index on name is GIN');
 select has_index('pms', 'outbox', 'outbox_topic_id_idx', array['topic', 'id'], 'outbox index (topic, id)');
