@@ -1,6 +1,8 @@
 /// Prepared calls of the api functions and the translation of PostgreSQL errors.
 #include "fcgi/database.hpp"
 
+#include <poll.h>
+
 #include <pqxx/pqxx>
 
 #include "common/json.hpp"
@@ -18,22 +20,25 @@ struct StatementDefinition {
 };
 
 // The JSON comes back as text so that it reaches the client byte for byte as PostgreSQL built
-// it; where a Location header needs the new id, the same statement extracts it.
+// it; the id (for Location) and the version (for the cache) come from the same statement, so the
+// JSON is never parsed here.
 const StatementDefinition& definition(Statement statement) {
     static const StatementDefinition kCreateUser{
         "create_user", "select u::text, u->>'id' from api.create_user($1, $2) as u"};
     static const StatementDefinition kCreateProduct{
         "create_product",
-        "select p::text, p->>'id' "
+        "select p::text, p->>'id', p->>'version' "
         "from api.create_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6) as p"};
-    static const StatementDefinition kGetProduct{"get_product",
-                                                 "select api.get_product($1::bigint)::text"};
+    static const StatementDefinition kGetProduct{
+        "get_product",
+        "select p::text, p->>'id', p->>'version' from api.get_product($1::bigint) as p"};
     static const StatementDefinition kListProducts{
         "list_products",
         "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"};
     static const StatementDefinition kUpdateProduct{
         "update_product",
-        "select api.update_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6)::text"};
+        "select p::text, p->>'id', p->>'version' "
+        "from api.update_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6) as p"};
     static const StatementDefinition kDeleteProduct{
         "delete_product", "select api.delete_product($1::bigint, $2)::text"};
     static const StatementDefinition kPing{"ping", "select ''"};
@@ -114,6 +119,20 @@ struct Database::Session {
             connection.prepare(d.name, d.sql);
         }
     }
+
+    /// False when the server has closed this idle connection (a restart, an administrator's
+    /// pg_terminate_backend): it then sent its last words and EOF, so the socket is readable
+    /// although no query is running. Checked before every statement, so that a request after a
+    /// restart runs on a new connection instead of failing (and a write never runs twice).
+    bool alive() const {
+        const int fd = connection.sock();
+        if (fd < 0) {
+            return false;
+        }
+        pollfd poll_fd{fd, POLLIN | POLLRDHUP, 0};
+        return ::poll(&poll_fd, 1, 0) == 0;
+    }
+
     pqxx::connection connection;
 };
 
@@ -122,7 +141,8 @@ Database::Database(std::string url) : url_(std::move(url)) {}
 Database::~Database() = default;
 
 Database::Session& Database::session() {
-    if (session_ && !session_->connection.is_open()) {
+    if (session_ && (!session_->connection.is_open() || !session_->alive())) {
+        log::info("postgresql connection lost, reconnecting");
         session_.reset();
     }
     if (!session_) {
@@ -155,6 +175,9 @@ CallResult Database::call(Statement statement, const std::vector<Param>& params)
             out.json = result[0][0].c_str();
             if (result.columns() > 1 && !result[0][1].is_null()) {
                 out.id = result[0][1].c_str();
+            }
+            if (result.columns() > 2 && !result[0][2].is_null()) {
+                out.version = result[0][2].c_str();
             }
         }
         return out;

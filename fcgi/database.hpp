@@ -25,11 +25,12 @@ enum class Statement {
 /// A statement parameter in text form; nothing is SQL NULL.
 using Param = std::optional<std::string>;
 
-/// What a statement returned: the JSON that PostgreSQL built, and the id where the statement
-/// creates something (for the Location header).
+/// What a statement returned: the JSON that PostgreSQL built and, where the statement returns a
+/// product or a user, its id (for Location) and its version (for the cache).
 struct CallResult {
     std::string json;
     std::string id;
+    std::string version;
 };
 
 /// The client-facing parts of a PostgreSQL error message.

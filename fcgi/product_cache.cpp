@@ -1,7 +1,10 @@
-/// Redis cache-aside for single products.
+/// Redis cache-aside for single products, with version floors against stale fills.
 #include "fcgi/product_cache.hpp"
 
+#include <cstdlib>
+
 #include "common/log.hpp"
+#include "common/product_cache_layout.hpp"
 
 namespace pms::api {
 
@@ -12,13 +15,7 @@ constexpr std::chrono::seconds kRetryInterval{1};
 }  // namespace
 
 ProductCache::ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl)
-    : endpoint_(std::move(endpoint)), ttl_(std::to_string(ttl.count())) {}
-
-std::string ProductCache::key(std::string_view id) {
-    std::string key = "pms:product:";
-    key += id;
-    return key;
-}
+    : endpoint_(std::move(endpoint)), ttl_(ttl), ttl_text_(std::to_string(ttl.count())) {}
 
 redis::Connection* ProductCache::connection() {
     if (connection_) {
@@ -42,6 +39,7 @@ redis::Connection* ProductCache::connection() {
 
 void ProductCache::on_failure(const redis::Error& error) {
     connection_.reset();
+    watched_floor_.reset();
     retry_at_ = std::chrono::steady_clock::now() + kRetryInterval;
     if (!reported_down_) {
         log::warn("redis unavailable, serving from postgresql", {{"error", error.what()}});
@@ -55,7 +53,7 @@ std::optional<std::string> ProductCache::get(std::string_view id) {
         return std::nullopt;
     }
     try {
-        redis::Reply reply = redis->command({"GET", key(id)});
+        redis::Reply reply = redis->command({"GET", cache::product_key(id)});
         if (reply.is_string()) {
             return std::string(reply.text());
         }
@@ -65,23 +63,76 @@ std::optional<std::string> ProductCache::get(std::string_view id) {
     return std::nullopt;
 }
 
-void ProductCache::put(std::string_view id, const std::string& json) {
-    if (redis::Connection* redis = connection()) {
-        try {
-            redis->command({"SET", key(id), json, "EX", ttl_});
-        } catch (const redis::Error& error) {
-            on_failure(error);
+void ProductCache::begin_fill(std::string_view id) {
+    watched_floor_.reset();
+    redis::Connection* redis = connection();
+    if (redis == nullptr) {
+        return;
+    }
+    try {
+        // WATCH first: any invalidation from here on makes finish_fill's EXEC fail.
+        const std::string floor = cache::floor_key(id);
+        redis->append({"WATCH", floor});
+        redis->append({"ZSCORE", floor, cache::kFloorMember});
+        redis::Reply watched = redis->read_reply();
+        redis::Reply score = redis->read_reply();
+        if (watched.is_error() || score.is_error()) {
+            return;
         }
+        // No floor: no invalidation announced a version yet (or it expired with the entries).
+        watched_floor_ =
+            score.is_nil() ? 0.0 : std::strtod(std::string(score.text()).c_str(), nullptr);
+    } catch (const redis::Error& error) {
+        on_failure(error);
     }
 }
 
-void ProductCache::invalidate(std::string_view id) {
-    if (redis::Connection* redis = connection()) {
-        try {
-            redis->command({"DEL", key(id)});
-        } catch (const redis::Error& error) {
-            on_failure(error);
+bool ProductCache::finish_fill(std::string_view id, const std::string& json,
+                               std::string_view version) {
+    redis::Connection* redis = connection_.get();
+    if (redis == nullptr || !watched_floor_) {
+        return false;
+    }
+    const double floor = *watched_floor_;
+    watched_floor_.reset();
+    try {
+        if (floor > std::strtod(std::string(version).c_str(), nullptr)) {
+            // A newer version was committed after this read: leave the slot to its readers.
+            redis->command({"UNWATCH"});
+            return false;
         }
+        redis->append({"MULTI"});
+        redis->append({"SET", cache::product_key(id), json, "EX", ttl_text_});
+        redis->append({"EXEC"});
+        redis->read_reply();  // OK
+        redis->read_reply();  // QUEUED
+        // EXEC answers nil when the watched floor moved since begin_fill().
+        return redis->read_reply().is_array();
+    } catch (const redis::Error& error) {
+        on_failure(error);
+        return false;
+    }
+}
+
+bool ProductCache::fill(std::string_view id, const std::string& json, std::string_view version) {
+    begin_fill(id);
+    return finish_fill(id, json, version);
+}
+
+void ProductCache::invalidate(std::string_view id, std::string_view version) {
+    redis::Connection* redis = connection();
+    if (redis == nullptr) {
+        // The database's own cache.invalidate event (pms-bridge) catches up once Redis is back.
+        return;
+    }
+    try {
+        // The floor lives as long as a cached copy could: a reader never takes longer.
+        cache::append_invalidation(*redis, id, version, ttl_);
+        for (int i = 0; i < cache::kInvalidationReplies; ++i) {
+            redis->read_reply();
+        }
+    } catch (const redis::Error& error) {
+        on_failure(error);
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-/// Cache-aside for GET /products/{id} in Redis. Redis is optional at run time: every failure
-/// degrades to a miss, and the child reconnects on its own, at most once a second.
+/// Cache-aside for GET /products/{id} in Redis (layout: common/product_cache_layout.hpp). Redis is
+/// optional at run time: every failure degrades to a miss, and the child reconnects on its own,
+/// at most once a second.
 
 #include <chrono>
 #include <memory>
@@ -18,8 +19,17 @@ public:
 
     /// The cached JSON of product `id`, or nothing on a miss or while Redis is down.
     std::optional<std::string> get(std::string_view id);
-    void put(std::string_view id, const std::string& json);
-    void invalidate(std::string_view id);
+
+    /// Stores `json` (read from PostgreSQL at `version`) unless an invalidation announced a newer
+    /// version meanwhile. Two steps, so that tests can interleave an invalidation between them:
+    /// begin_fill() watches the floor, finish_fill() stores atomically only if the floor is not
+    /// above `version` and did not move since begin_fill(). Returns whether it stored.
+    bool fill(std::string_view id, const std::string& json, std::string_view version);
+    void begin_fill(std::string_view id);
+    bool finish_fill(std::string_view id, const std::string& json, std::string_view version);
+
+    /// Drops the cached copy and raises the floor to `version` (the one just committed).
+    void invalidate(std::string_view id, std::string_view version);
 
     /// A round trip to Redis; nothing when it is down.
     std::optional<std::chrono::microseconds> ping();
@@ -27,11 +37,12 @@ public:
 private:
     redis::Connection* connection();
     void on_failure(const redis::Error& error);
-    static std::string key(std::string_view id);
 
     redis::Endpoint endpoint_;
-    std::string ttl_;
+    std::chrono::seconds ttl_;
+    std::string ttl_text_;
     std::unique_ptr<redis::Connection> connection_;
+    std::optional<double> watched_floor_;  ///< between begin_fill() and finish_fill()
     std::chrono::steady_clock::time_point retry_at_{};
     bool reported_down_ = false;
 };

@@ -4,6 +4,8 @@
 -- A position without a job (only possible if a DBA disabled the triggers) shows as pending.
 -- image_status: no images or all done -> done; all failed -> failed; all finished but mixed -> partial;
 -- otherwise pending while nothing started, processing once any image started or finished.
+-- version grows with every committed change of the product or its images: pms-api's cache never
+-- stores a copy older than the newest version it was told about (and a client may use it as an ETag).
 create or replace function pms.product_json(p pms.products)
 returns jsonb
 language sql
@@ -57,6 +59,7 @@ as $$
                               'compressed_product_images', s.compressed,
                               'image_status', s.image_status,
                               'images', s.images,
+                              'version', p.version,
                               'created_at', pms.iso_time(p.created_at),
                               'updated_at', pms.iso_time(p.updated_at))
       from summary as s;

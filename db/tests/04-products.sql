@@ -34,7 +34,7 @@ create temporary view p as select (product ->> 'id')::bigint as id, user_id from
 select is(
     (select array_agg(k order by k) from t, jsonb_object_keys(product) as k),
     array['compressed_product_images', 'created_at', 'id', 'image_status', 'images', 'product_description',
-          'product_images', 'product_name', 'product_price', 'updated_at', 'user_id'],
+          'product_images', 'product_name', 'product_price', 'updated_at', 'user_id', 'version'],
     'the product JSON has exactly the contract''s keys');
 select is((select product -> 'user_id' from t), (select to_jsonb(user_id) from t), 'user_id');
 select is((select product ->> 'product_name' from t), 'Desk lamp', 'product_name');

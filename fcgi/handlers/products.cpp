@@ -1,5 +1,5 @@
 /// The product routes: create, list, get (through the cache), update, delete.
-#include "common/log.hpp"
+#include "common/product_cache_layout.hpp"
 #include "fcgi/handlers/handlers.hpp"
 #include "fcgi/input.hpp"
 
@@ -35,7 +35,7 @@ Response get_product(Context& context, const Request&, std::string_view id_segme
         return response;
     }
     CallResult product = context.database.call(Statement::kGetProduct, {id});
-    context.cache.put(id, product.json);
+    context.cache.fill(id, product.json, product.version);
     Response response = Response::json(200, std::move(product.json));
     response.cache = "MISS";
     return response;
@@ -50,15 +50,15 @@ Response update_product(Context& context, const Request& request, std::string_vi
         {id, std::move(fields.name), std::move(fields.description), std::move(fields.price),
          std::move(fields.images), request.request_id});
     // Committed: drop the cached copy now so this client's next GET sees its change (the
-    // database's cache.invalidate event does the same for every other writer).
-    context.cache.invalidate(id);
+    // database's cache.invalidate event, carried by pms-bridge, does the same a moment later).
+    context.cache.invalidate(id, product.version);
     return Response::json(200, std::move(product.json));
 }
 
 Response delete_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
     context.database.call(Statement::kDeleteProduct, {id, request.request_id});
-    context.cache.invalidate(id);
+    context.cache.invalidate(id, cache::kDeletedVersion);
     Response response;
     response.status = 204;
     return response;

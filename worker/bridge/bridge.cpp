@@ -75,7 +75,7 @@ Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
     : config_(config),
       stopping_(std::move(stopping)),
       publisher_(publisher_options(config)),
-      cache_(redis::Endpoint::parse(config.redis_url), config.redis_timeout),
+      cache_(redis::Endpoint::parse(config.redis_url), config.redis_timeout, config.cache_ttl),
       redis_location_(redis_location(redis::Endpoint::parse(config.redis_url))),
       postgres_{{},
                 Backoff(config.backoff_initial, config.backoff_max, kJitter),
@@ -286,11 +286,11 @@ bool Bridge::drain_cache() {
             invalidations_.pending = !rows.empty();
             return false;
         }
-        std::vector<int64_t> products;
+        std::vector<Invalidation> products;
         products.reserve(rows.size());
         for (const OutboxRow& row : rows) {
-            if (const auto product = invalidated_product(row.payload)) {
-                products.push_back(*product);
+            if (const auto event = invalidation(row.payload)) {
+                products.push_back(*event);
             } else {
                 // Retrying cannot fix it; keeping it would block nothing but grow forever.
                 log::error("cache.invalidate payload without product_id; dropped",
@@ -312,8 +312,8 @@ bool Bridge::drain_cache() {
         invalidations_.backoff.reset();
         invalidations_.state.up();
         Json::Value product_ids(Json::arrayValue);
-        for (const int64_t product : products) {
-            add_distinct(product_ids, std::to_string(product));
+        for (const Invalidation& event : products) {
+            add_distinct(product_ids, std::to_string(event.product_id));
         }
         log::debug("delivered cache.invalidate batch",
                    {{"rows", Json::UInt64(rows.size())},

@@ -11,6 +11,7 @@ BridgeConfig BridgeConfig::load(const Config& config) {
     BridgeConfig c;
     c.database_url = config.string("PMS_BRIDGE_DATABASE_URL");
     c.redis_url = config.string("PMS_REDIS_URL");
+    c.cache_ttl = std::chrono::seconds(config.integer("PMS_CACHE_TTL", 1, 86400 * 30));
     c.amqp_url = config.string("PMS_AMQP_URL");
     c.quorum_queues = config.integer("PMS_AMQP_QUORUM", 0, 1) == 1;
     c.batch_size = static_cast<int>(config.integer("PMS_BRIDGE_BATCH", 1, 10000));

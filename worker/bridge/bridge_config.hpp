@@ -26,6 +26,8 @@ struct BridgeConfig {
     std::chrono::milliseconds amqp_timeout{5000};
     /// Connect and command timeout towards Redis; short, since Redis must not hold up publishing.
     std::chrono::milliseconds redis_timeout{1000};
+    /// How long a version floor outlives an invalidation: as long as pms-api caches a product.
+    std::chrono::seconds cache_ttl{1800};
     /// Retry delays of every dependency and every failed drain.
     std::chrono::milliseconds backoff_initial{100};
     std::chrono::milliseconds backoff_max{10000};

@@ -2,45 +2,48 @@
 #include "worker/bridge/cache_invalidator.hpp"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
-#include "worker/bridge/outbox_payload.hpp"
+#include "common/product_cache_layout.hpp"
 
 namespace pms::bridge {
 
-CacheInvalidator::CacheInvalidator(redis::Endpoint endpoint, std::chrono::milliseconds timeout)
-    : endpoint_(std::move(endpoint)), timeout_(timeout) {}
+CacheInvalidator::CacheInvalidator(redis::Endpoint endpoint, std::chrono::milliseconds timeout,
+                                   std::chrono::seconds floor_ttl)
+    : endpoint_(std::move(endpoint)), timeout_(timeout), floor_ttl_(floor_ttl) {}
 
 void CacheInvalidator::connect() {
     connection_.reset();
     connection_ = std::make_unique<redis::Connection>(endpoint_, timeout_);
 }
 
-void CacheInvalidator::invalidate(const std::vector<int64_t>& product_ids) {
-    std::vector<int64_t> ids = product_ids;
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    if (ids.empty()) {
+void CacheInvalidator::invalidate(const std::vector<Invalidation>& events) {
+    // One invalidation per product, at the newest version of the batch.
+    std::map<int64_t, int64_t> newest;
+    for (const Invalidation& event : events) {
+        int64_t& version = newest[event.product_id];
+        version = std::max(version, event.version);
+    }
+    if (newest.empty()) {
         return;
     }
     if (!connection_) {
         connect();
     }
     try {
-        std::vector<std::string> keys;
-        keys.reserve(ids.size());
-        for (const int64_t id : ids) {
-            keys.push_back(product_cache_key(id));
-            connection_->append({"DEL", keys.back()});  // hiredis copies the arguments
+        for (const auto& [product, version] : newest) {
+            cache::append_invalidation(*connection_, std::to_string(product),
+                                       std::to_string(version), floor_ttl_);
         }
         // Read every reply even after an error reply, so the connection stays in step.
         std::string refused;
-        for (size_t i = 0; i < keys.size(); ++i) {
+        for (size_t i = 0; i < newest.size() * cache::kInvalidationReplies; ++i) {
             redis::Reply reply = connection_->read_reply();
             if (reply.is_error() && refused.empty()) {
-                refused = "redis refused DEL " + keys[i] + ": " + std::string(reply.text());
+                refused = "redis refused a cache invalidation: " + std::string(reply.text());
             }
         }
         if (!refused.empty()) {

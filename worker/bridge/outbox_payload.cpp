@@ -55,7 +55,7 @@ ImageEvent image_event(std::string payload) {
     return event;
 }
 
-std::optional<int64_t> invalidated_product(std::string_view payload) {
+std::optional<Invalidation> invalidation(std::string_view payload) {
     const auto object = parse_object(payload);
     if (!object) {
         return std::nullopt;
@@ -65,14 +65,14 @@ std::optional<int64_t> invalidated_product(std::string_view payload) {
         return std::nullopt;
     }
     try {
-        return std::stoll(id);
+        Invalidation event;
+        event.product_id = std::stoll(id);
+        const std::string version = id_text(*object, "version");
+        event.version = version.empty() ? 0 : std::stoll(version);
+        return event;
     } catch (const std::out_of_range&) {
         return std::nullopt;
     }
-}
-
-std::string product_cache_key(int64_t product_id) {
-    return "pms:product:" + std::to_string(product_id);
 }
 
 }  // namespace pms::bridge

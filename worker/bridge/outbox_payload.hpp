@@ -1,6 +1,6 @@
 #pragma once
 /// What the bridge makes of outbox payloads: the RabbitMQ message of an image job (message
-/// contract in DESIGN.md) and the Redis key of a cache invalidation.
+/// contract in DESIGN.md) and the product and version of a cache invalidation.
 
 #include <cstdint>
 #include <optional>
@@ -23,11 +23,14 @@ struct ImageEvent {
 /// properties it lacks, because dropping an event is worse than delivering a strange one.
 ImageEvent image_event(std::string payload);
 
-/// The product of a `cache.invalidate` payload `{"product_id":N,"version":V}`, or nothing
-/// when the payload names no product.
-std::optional<int64_t> invalidated_product(std::string_view payload);
+/// A `cache.invalidate` event: the product and the version its change committed.
+struct Invalidation {
+    int64_t product_id = 0;
+    int64_t version = 0;  ///< 0 when the payload has none (the copy is still dropped)
+};
 
-/// The Redis key pms-api caches a product under.
-std::string product_cache_key(int64_t product_id);
+/// The invalidation of a `cache.invalidate` payload `{"product_id":N,"version":V}`, or nothing
+/// when the payload names no product.
+std::optional<Invalidation> invalidation(std::string_view payload);
 
 }  // namespace pms::bridge

@@ -49,21 +49,29 @@ TEST(ImageEvent, OddPayloadsAreStillCarriedWithoutMessageId) {
     }
 }
 
-TEST(Invalidation, ProductIdFromPayload) {
-    EXPECT_EQ(invalidated_product(R"({"product_id": 12, "version": 3})"), 12);
-    EXPECT_EQ(invalidated_product(R"({"version": 3, "product_id": "7"})"), 7);
+TEST(Invalidation, ProductAndVersionFromPayload) {
+    const auto first = invalidation(R"({"product_id": 12, "version": 3})");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->product_id, 12);
+    EXPECT_EQ(first->version, 3);
+    const auto second = invalidation(R"({"version": "9", "product_id": "7"})");
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->product_id, 7);
+    EXPECT_EQ(second->version, 9);
+}
+
+TEST(Invalidation, MissingVersionStillDropsTheCopy) {
+    const auto event = invalidation(R"({"product_id": 12})");
+    ASSERT_TRUE(event);
+    EXPECT_EQ(event->version, 0);
 }
 
 TEST(Invalidation, PayloadWithoutProductIsNothing) {
-    EXPECT_FALSE(invalidated_product("{}"));
-    EXPECT_FALSE(invalidated_product(R"({"product_id": null})"));
-    EXPECT_FALSE(invalidated_product(R"({"product_id": 0})"));
-    EXPECT_FALSE(invalidated_product(R"({"product_id": "99999999999999999999999"})"));
-    EXPECT_FALSE(invalidated_product("garbage"));
-}
-
-TEST(Invalidation, CacheKeyMatchesTheApi) {
-    EXPECT_EQ(product_cache_key(42), "pms:product:42");
+    EXPECT_FALSE(invalidation("{}"));
+    EXPECT_FALSE(invalidation(R"({"product_id": null})"));
+    EXPECT_FALSE(invalidation(R"({"product_id": 0})"));
+    EXPECT_FALSE(invalidation(R"({"product_id": "99999999999999999999999"})"));
+    EXPECT_FALSE(invalidation("garbage"));
 }
 
 }  // namespace

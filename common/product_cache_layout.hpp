@@ -1,0 +1,34 @@
+#pragma once
+/// The Redis layout of the product cache, shared by pms-api (which fills it and invalidates it
+/// after its own writes) and pms-bridge (which invalidates it for every other writer).
+///
+/// Each product has its cached JSON and a version floor: the newest version an invalidation
+/// announced. A reader that read an older version from PostgreSQL must not store it, so a slow
+/// reader can never put back a copy that an invalidation already removed.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "common/redis.hpp"
+
+namespace pms::cache {
+
+/// The key of a product's cached JSON.
+std::string product_key(std::string_view id);
+/// The key of a product's version floor: a sorted set with one member, kFloorMember, whose score
+/// is the version (sorted sets have an atomic "raise only": ZADD GT).
+std::string floor_key(std::string_view id);
+inline constexpr std::string_view kFloorMember = "v";
+/// The floor of a deleted product: no version reaches it.
+inline constexpr std::string_view kDeletedVersion = "+inf";
+
+/// Queues on `redis`'s pipeline the invalidation of product `id` at `version`: raise the floor
+/// (never lower it), keep the floor for `floor_ttl`, delete the cached copy — in this order, so
+/// that no reader can slip an older copy in between. The caller reads kInvalidationReplies
+/// replies. Needs Redis 6.2 or later (ZADD GT).
+void append_invalidation(redis::Connection& redis, std::string_view id, std::string_view version,
+                         std::chrono::seconds floor_ttl);
+inline constexpr int kInvalidationReplies = 3;
+
+}  // namespace pms::cache
