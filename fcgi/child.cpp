@@ -74,12 +74,18 @@ void read_request(FcgiRequest& fcgi, const ApiConfig& config, Request& request) 
     request.body = fcgi.read_body(static_cast<size_t>(length));
 }
 
+/// The route a request took, for the log line and the metrics.
+struct RouteTaken {
+    std::string_view name = "unmatched";
+    size_t index = route_count() - 1;
+};
+
 Response handle(Context& context, FcgiRequest& fcgi, Request& request, const ApiConfig& config,
-                std::string_view& route_name) {
+                RouteTaken& taken) {
     try {
         read_request(fcgi, config, request);
         const RouteMatch match = route(request.method, request.path);
-        route_name = match.name;
+        taken = RouteTaken{match.name, match.index};
         return match.handler(context, request, match.path_parameter);
     } catch (const ApiError& error) {
         return error_response(error, request.request_id);
@@ -92,15 +98,16 @@ Response handle(Context& context, FcgiRequest& fcgi, Request& request, const Api
 
 }  // namespace
 
-int run_child(int listen_fd, const ApiConfig& config) {
+int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     install_signal_handlers(getppid());
     FcgiRequest::init_library();
 
     Database database(config.database_url);
     ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl);
-    Context context{database, cache};
+    Context context{database, cache, metrics};
     FcgiRequest fcgi(listen_fd);
     log::info("child ready");
+    metrics.child_ready();
 
     while (stop_requested == 0 && fcgi.accept()) {
         const auto start = std::chrono::steady_clock::now();
@@ -108,23 +115,23 @@ int run_child(int listen_fd, const ApiConfig& config) {
         request.request_id =
             choose_request_id(fcgi.param("HTTP_X_REQUEST_ID"), fcgi.param("REQUEST_ID"));
         log::set_request_id(request.request_id);
-        std::string_view route_name = "unmatched";
+        RouteTaken taken;
 
-        const Response response = handle(context, fcgi, request, config, route_name);
+        const Response response = handle(context, fcgi, request, config, taken);
         fcgi.write(response_head(response, request.request_id));
         if (request.method != "HEAD") {
             fcgi.write(response.body);
         }
         fcgi.finish();
 
-        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - start)
-                                .count();
+        const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - start);
+        metrics.record(taken.index, response.status, duration, response.cache);
         log::info("request", {{"method", request.method},
                               {"path", request.path},
-                              {"route", std::string(route_name)},
+                              {"route", std::string(taken.name)},
                               {"status", response.status},
-                              {"duration_ms", static_cast<double>(micros) / 1000.0},
+                              {"duration_ms", static_cast<double>(duration.count()) / 1000.0},
                               {"cache", response.cache}});
         log::set_request_id("");
     }

@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "fcgi/database.hpp"
+#include "fcgi/metrics.hpp"
 #include "fcgi/product_cache.hpp"
 
 namespace pms::api {
@@ -11,6 +12,7 @@ namespace pms::api {
 struct Context {
     Database& database;
     ProductCache& cache;
+    Metrics& metrics;
 };
 
 }  // namespace pms::api

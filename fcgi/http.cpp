@@ -30,7 +30,9 @@ std::string response_head(const Response& response, const std::string& request_i
     head += reason_phrase(response.status);
     head += "\r\n";
     if (response.status != 204) {
-        head += "Content-Type: application/json\r\n";
+        head += "Content-Type: ";
+        head += response.content_type;
+        head += "\r\n";
     }
     head += "X-Request-Id: ";
     head += request_id;

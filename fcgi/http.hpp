@@ -20,6 +20,7 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;  ///< JSON, or empty for 204
+    std::string content_type = "application/json";
     /// Cache result for the access log and X-Cache ("HIT", "MISS"), or "".
     std::string cache;
 

@@ -68,7 +68,7 @@ ListenSocket open_unix(const std::string& path) {
     if (listen(fd, kBacklog) != 0) {
         fail("listen " + path);
     }
-    return ListenSocket{fd, "unix:" + path};
+    return ListenSocket{fd, "unix:" + path, path};
 }
 
 ListenSocket open_tcp(const std::string& host_port) {
@@ -105,7 +105,7 @@ ListenSocket open_tcp(const std::string& host_port) {
     if (listen(fd, kBacklog) != 0) {
         fail("listen " + host_port);
     }
-    return ListenSocket{fd, host_port};
+    return ListenSocket{fd, host_port, ""};
 }
 
 }  // namespace

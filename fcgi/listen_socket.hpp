@@ -8,6 +8,7 @@ namespace pms::api {
 struct ListenSocket {
     int fd = -1;
     std::string description;  ///< for the log: "systemd", "unix:/run/pms/api.sock", ...
+    std::string unix_path;    ///< the socket file this process created, "" otherwise
 };
 
 /// Takes the socket systemd passed (LISTEN_FDS/LISTEN_PID), else opens `address`

@@ -14,8 +14,10 @@
 #include <map>
 
 #include "common/log.hpp"
+#include "common/systemd_notify.hpp"
 #include "fcgi/child.hpp"
 #include "fcgi/listen_socket.hpp"
+#include "fcgi/metrics.hpp"
 
 namespace pms::api {
 
@@ -41,8 +43,8 @@ sigset_t handled_signals() {
 
 class Supervisor {
 public:
-    Supervisor(const ApiConfig& config, ListenSocket socket)
-        : config_(config), socket_(std::move(socket)) {}
+    Supervisor(const ApiConfig& config, ListenSocket socket, Metrics metrics)
+        : config_(config), socket_(std::move(socket)), metrics_(std::move(metrics)) {}
 
     int run() {
         for (int i = 0; i < config_.workers; ++i) {
@@ -51,11 +53,17 @@ public:
         log::info("pms-api started",
                   {{"listen", socket_.description}, {"workers", config_.workers}});
         while (!stopping_) {
-            wait_for_signal(std::chrono::milliseconds(500));
+            // Short waits until every child is ready, so readiness is reported promptly.
+            wait_for_signal(ready_ ? std::chrono::milliseconds(500)
+                                   : std::chrono::milliseconds(20));
             reap();
             respawn_due();
+            report_readiness();
             continue_rolling_restart();
+            ping_watchdog();
         }
+        systemd::notify("STOPPING=1");
+        stop_accepting();
         stop_children();
         return 0;
     }
@@ -73,7 +81,7 @@ private:
             return;
         }
         if (pid == 0) {
-            std::exit(run_child(socket_.fd, config_));
+            std::exit(run_child(socket_.fd, config_, metrics_));
         }
         children_[pid] = Child{Clock::now()};
     }
@@ -93,9 +101,11 @@ private:
                 break;
             case SIGHUP:
                 log::info("rolling restart of the children");
+                systemd::notify("RELOADING=1");
                 for (const auto& [pid, child] : children_) {
                     to_replace_.push_back(pid);
                 }
+                rolling_ = true;
                 break;
             default: break;  // SIGCHLD or timeout: reap() looks
         }
@@ -146,10 +156,32 @@ private:
         }
     }
 
-    /// One child at a time: start its successor, then retire it, so capacity never drops.
+    /// READY=1 once as many children as configured have entered their request loop.
+    void report_readiness() {
+        if (!ready_ && metrics_.children_ready() >= static_cast<uint64_t>(config_.workers)) {
+            ready_ = true;
+            systemd::notify("READY=1");
+            log::info("children ready", {{"workers", config_.workers}});
+        }
+    }
+
+    /// One child at a time: start its successor, wait until it is ready, then retire the old
+    /// one, so capacity never drops and no request finds no child.
     void continue_rolling_restart() {
-        if (replacing_ != 0 || stopping_) {
+        if (stopping_ || !rolling_) {
             return;
+        }
+        if (successor_ready_at_ != 0) {
+            if (metrics_.children_ready() < successor_ready_at_) {
+                return;  // the successor is still starting
+            }
+            successor_ready_at_ = 0;
+            if (replacing_ != 0) {  // 0 when the old child died on its own meanwhile
+                kill(replacing_, SIGTERM);
+            }
+        }
+        if (replacing_ != 0) {
+            return;  // reap() clears it once the old child has finished its request and exited
         }
         while (!to_replace_.empty()) {
             const pid_t old = to_replace_.front();
@@ -157,10 +189,34 @@ private:
             if (children_.count(old) == 0) {
                 continue;  // died meanwhile and was replaced already
             }
+            successor_ready_at_ = metrics_.children_ready() + 1;
             spawn();
             replacing_ = old;
-            kill(old, SIGTERM);
             return;
+        }
+        rolling_ = false;
+        systemd::notify("READY=1");
+        log::info("rolling restart done");
+    }
+
+    void ping_watchdog() {
+        const auto interval = systemd::watchdog_interval();
+        if (interval.count() == 0) {
+            return;
+        }
+        const auto now = Clock::now();
+        if (now - last_watchdog_ >= interval) {
+            systemd::notify("WATCHDOG=1");
+            last_watchdog_ = now;
+        }
+    }
+
+    /// New connections fail at once (nginx can try another upstream) instead of waiting in the
+    /// backlog for children that are leaving. A socket from systemd stays: systemd holds it and
+    /// queues connections for the next start, which is the point of socket activation.
+    void stop_accepting() {
+        if (!socket_.unix_path.empty()) {
+            unlink(socket_.unix_path.c_str());
         }
     }
 
@@ -184,12 +240,17 @@ private:
 
     const ApiConfig& config_;
     ListenSocket socket_;
+    Metrics metrics_;
     std::map<pid_t, Child> children_;
     std::deque<Clock::time_point> respawns_;
     std::deque<pid_t> to_replace_;
     pid_t replacing_ = 0;
+    uint64_t successor_ready_at_ = 0;  ///< ready count at which the current successor is ready
     int quick_deaths_ = 0;
     bool stopping_ = false;
+    bool ready_ = false;
+    bool rolling_ = false;
+    Clock::time_point last_watchdog_{};
 };
 
 }  // namespace
@@ -200,7 +261,8 @@ int run_master(const ApiConfig& config) {
     sigprocmask(SIG_BLOCK, &set, nullptr);
 
     ListenSocket socket = open_listen_socket(config.listen);
-    return Supervisor(config, std::move(socket)).run();
+    // Mapped before the first fork, so that every child shares it.
+    return Supervisor(config, std::move(socket), Metrics::create_shared()).run();
 }
 
 }  // namespace pms::api

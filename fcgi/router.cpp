@@ -5,6 +5,7 @@
 
 #include "fcgi/api_error.hpp"
 #include "fcgi/handlers/handlers.hpp"
+#include "fcgi/metrics.hpp"
 
 namespace pms::api {
 
@@ -27,7 +28,19 @@ constexpr std::array kRoutes = {
     RouteEntry{"DELETE", "/api/v1/products/{id}", handlers::delete_product,
                "DELETE /api/v1/products/{id}"},
     RouteEntry{"GET", "/health", handlers::health, "GET /health"},
+    RouteEntry{"GET", "/metrics", handlers::metrics, "GET /metrics"},
 };
+
+/// kRoutes' names, and the slot of requests that matched no route.
+constexpr auto kRouteNames = [] {
+    std::array<std::string_view, kRoutes.size() + 1> names{};
+    for (size_t i = 0; i < kRoutes.size(); ++i) {
+        names[i] = kRoutes[i].name;
+    }
+    names[kRoutes.size()] = "unmatched";
+    return names;
+}();
+static_assert(kRouteNames.size() <= kMaxRoutes, "grow kMaxRoutes in metrics.hpp");
 
 /// Matches `path` against `pattern`; on success sets `parameter` to the {id} segment.
 bool matches(std::string_view pattern, std::string_view path, std::string& parameter) {
@@ -60,13 +73,14 @@ RouteMatch route(std::string_view method, std::string_view path) {
     // nginx drops the body of a HEAD response itself: HEAD is GET without the body.
     const std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
     std::string allowed;
-    for (const RouteEntry& entry : kRoutes) {
+    for (size_t i = 0; i < kRoutes.size(); ++i) {
+        const RouteEntry& entry = kRoutes[i];
         std::string parameter;
         if (!matches(entry.pattern, path, parameter)) {
             continue;
         }
         if (entry.method == effective) {
-            return RouteMatch{entry.handler, std::move(parameter), entry.name};
+            return RouteMatch{entry.handler, std::move(parameter), entry.name, i};
         }
         if (!allowed.empty()) {
             allowed += ", ";
@@ -83,6 +97,14 @@ RouteMatch route(std::string_view method, std::string_view path) {
                                                 std::string(path) + "; allowed: " + allowed);
     error.headers.emplace_back("Allow", allowed);
     throw error;
+}
+
+const std::string_view* route_names() {
+    return kRouteNames.data();
+}
+
+size_t route_count() {
+    return kRouteNames.size();
 }
 
 }  // namespace pms::api

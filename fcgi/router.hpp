@@ -18,9 +18,16 @@ struct RouteMatch {
     std::string path_parameter;
     /// Route name for logs and metrics ("GET /api/v1/products/{id}").
     std::string_view name;
+    /// Position in the route table (route_names()), for the metrics.
+    size_t index = 0;
 };
 
 /// The handler for `method` and `path`; throws ApiError 404 or 405.
 RouteMatch route(std::string_view method, std::string_view path);
+
+/// The names of the routes in table order, then "unmatched" for requests that matched none (its
+/// index is route_count() - 1).
+const std::string_view* route_names();
+size_t route_count();
 
 }  // namespace pms::api

@@ -15,5 +15,6 @@ Response get_product(Context& context, const Request& request, std::string_view 
 Response update_product(Context& context, const Request& request, std::string_view id);
 Response delete_product(Context& context, const Request& request, std::string_view id);
 Response health(Context& context, const Request& request, std::string_view);
+Response metrics(Context& context, const Request& request, std::string_view);
 
 }  // namespace pms::api::handlers

@@ -9,7 +9,8 @@
 namespace pms::e2e {
 
 struct HttpResponse {
-    long status = 0;
+    long status = 0;                             ///< 0 when the transfer failed
+    std::string transfer_error;                  ///< libcurl's message when it failed
     std::map<std::string, std::string> headers;  ///< names in lower case
     std::string body;
 
@@ -18,10 +19,12 @@ struct HttpResponse {
     std::string header(const std::string& lower_case_name) const;
 };
 
-/// Sends one request; `body` and `content_type` only when not empty.
+/// Sends one request; `body` and `content_type` only when not empty. A failed transfer fails the
+/// calling test unless `expect_transfer` is false (then it shows as status 0).
 HttpResponse request(const std::string& method, const std::string& url,
                      const std::string& body = "", const std::string& content_type = "",
-                     const std::map<std::string, std::string>& extra_headers = {});
+                     const std::map<std::string, std::string>& extra_headers = {},
+                     bool expect_transfer = true);
 
 inline HttpResponse get(const std::string& url) {
     return request("GET", url);

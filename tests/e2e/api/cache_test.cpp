@@ -1,0 +1,246 @@
+/// The product cache: every path that changes a product invalidates it, a slow reader cannot put
+/// an old copy back, and the request id and the metrics.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "common/gd_image.hpp"
+#include "common/redis.hpp"
+#include "fcgi/product_cache.hpp"
+#include "tests/e2e/http_client.hpp"
+#include "tests/e2e/stack.hpp"
+
+namespace pms::e2e {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+std::string owner_url() {
+    return std::getenv("PMS_DATABASE_URL");
+}
+
+std::string create_product(const std::string& name) {
+    const long long user = create_user(unique("cache"));
+    const HttpResponse created =
+        post_json(api_url() + "/api/v1/products", "{\"user_id\": " + std::to_string(user) +
+                                                      ", \"product_name\": \"" + name +
+                                                      "\", \"product_price\": 1}");
+    EXPECT_EQ(created.status, 201) << created.body;
+    return created.json()["id"].asString();
+}
+
+/// GETs the product until `accept` holds or `bound` passes; returns how long it took.
+std::optional<milliseconds> time_until(const std::string& id,
+                                       const std::function<bool(const HttpResponse&)>& accept,
+                                       milliseconds bound) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < bound) {
+        if (accept(get(api_url() + "/api/v1/products/" + id))) {
+            return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
+                                                            start);
+        }
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    return std::nullopt;
+}
+
+void run_sql(const std::string& sql, const std::string& id) {
+    pqxx::connection connection(owner_url());
+    pqxx::work work(connection);
+    work.exec_params(sql, id);
+    work.commit();
+}
+
+TEST(CacheInvalidation, ADirectSqlUpdateIsSeenWithinOneSecond) {
+    const std::string id = create_product("Before the DBA");
+    ASSERT_EQ(get(api_url() + "/api/v1/products/" + id).status, 200);
+    ASSERT_EQ(get(api_url() + "/api/v1/products/" + id).header("x-cache"), "HIT");
+
+    run_sql("update pms.products set name = 'Renamed in psql' where id = $1", id);
+    const auto seen = time_until(
+        id,
+        [](const HttpResponse& r) {
+            return r.json()["product_name"].asString() == "Renamed in psql";
+        },
+        seconds(1));
+    ASSERT_TRUE(seen) << "the cached copy outlived a DBA's UPDATE by more than a second";
+    RecordProperty("update_seen_after_ms", static_cast<int>(seen->count()));
+}
+
+TEST(CacheInvalidation, ADirectSqlDeleteIsSeenWithinOneSecond) {
+    const std::string id = create_product("Deleted in psql");
+    ASSERT_EQ(get(api_url() + "/api/v1/products/" + id).status, 200);
+    ASSERT_EQ(get(api_url() + "/api/v1/products/" + id).header("x-cache"), "HIT");
+
+    run_sql("delete from pms.products where id = $1", id);
+    EXPECT_TRUE(time_until(
+        id, [](const HttpResponse& r) { return r.status == 404; }, seconds(1)))
+        << "the cached copy outlived a DBA's DELETE by more than a second";
+}
+
+/// Two caches on two connections: one reads and fills like a child, the other invalidates like
+/// pms-bridge or another child. The interleavings are forced, not left to chance.
+class StaleCopyRace : public ::testing::Test {
+protected:
+    StaleCopyRace()
+        : reader_(redis::Endpoint::parse(std::getenv("PMS_REDIS_URL")), seconds(60)),
+          writer_(redis::Endpoint::parse(std::getenv("PMS_REDIS_URL")), seconds(60)),
+          // Ids far above any real product: these entries never meet the API's own.
+          id_(std::to_string(9'000'000'000'000LL +
+                             std::chrono::steady_clock::now().time_since_epoch().count() %
+                                 1'000'000'000LL)) {}
+
+    api::ProductCache reader_;
+    api::ProductCache writer_;
+    std::string id_;
+};
+
+TEST_F(StaleCopyRace, AnInvalidationDuringTheReadWins) {
+    // The reader read version 1 from PostgreSQL; version 2 commits and is invalidated before
+    // the reader stores what it read.
+    writer_.invalidate(id_, "2");
+    EXPECT_FALSE(reader_.fill(id_, "{\"version\": 1}", "1"));
+    EXPECT_FALSE(reader_.get(id_));
+    EXPECT_TRUE(reader_.fill(id_, "{\"version\": 2}", "2"));
+    EXPECT_EQ(reader_.get(id_), "{\"version\": 2}");
+}
+
+TEST_F(StaleCopyRace, AnInvalidationBetweenCheckAndStoreWins) {
+    reader_.fill(id_, "{\"version\": 1}", "1");
+    writer_.invalidate(id_, "2");
+    // The reader checked the floor (still 2 = its version: fine)... then version 3 commits.
+    reader_.begin_fill(id_);
+    writer_.invalidate(id_, "3");
+    EXPECT_FALSE(reader_.finish_fill(id_, "{\"version\": 2}", "2"));
+    EXPECT_FALSE(reader_.get(id_)) << "an old copy was put back after the invalidation";
+}
+
+TEST_F(StaleCopyRace, AnInvalidationAfterTheStoreRemovesTheCopy) {
+    EXPECT_TRUE(reader_.fill(id_, "{\"version\": 5}", "5"));
+    writer_.invalidate(id_, "6");
+    EXPECT_FALSE(reader_.get(id_));
+    EXPECT_FALSE(reader_.fill(id_, "{\"version\": 5}", "5"));
+}
+
+TEST_F(StaleCopyRace, ALateOlderInvalidationDoesNotLowerTheFloor) {
+    writer_.invalidate(id_, "9");
+    writer_.invalidate(id_, "8");  // delivered out of order, e.g. by a second bridge
+    EXPECT_FALSE(reader_.fill(id_, "{\"version\": 8}", "8"));
+    EXPECT_TRUE(reader_.fill(id_, "{\"version\": 9}", "9"));
+}
+
+TEST_F(StaleCopyRace, ADeletedProductIsNeverCachedAgain) {
+    writer_.invalidate(id_, "+inf");
+    EXPECT_FALSE(reader_.fill(id_, "{\"version\": 1000000}", "1000000"));
+    EXPECT_FALSE(reader_.get(id_));
+}
+
+// The same race for real: readers miss and fill while a DBA keeps renaming the product. Once
+// the writes stop and their invalidations arrived, the cache must hold the last name.
+TEST(StaleCopyRaceThroughTheApi, TheCacheEndsWithTheLastCommittedState) {
+    const std::string id = create_product("name 0");
+    const std::string url = api_url() + "/api/v1/products/" + id;
+    std::atomic<bool> writing{true};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 4; ++r) {
+        readers.emplace_back([&] {
+            while (writing.load()) {
+                get(url);
+            }
+        });
+    }
+    pqxx::connection connection(owner_url());
+    for (int i = 1; i <= 200; ++i) {
+        pqxx::work work(connection);
+        work.exec_params("update pms.products set name = $1 where id = $2",
+                         "name " + std::to_string(i), id);
+        work.commit();
+    }
+    writing.store(false);
+    for (std::thread& reader : readers) {
+        reader.join();
+    }
+    const auto settled = time_until(
+        id, [](const HttpResponse& r) { return r.json()["product_name"].asString() == "name 200"; },
+        seconds(2));
+    ASSERT_TRUE(settled) << "never showed the last name";
+    // And it stays: what is cached now is the last state, not an older copy put back late.
+    std::this_thread::sleep_for(milliseconds(300));
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(get(url).json()["product_name"].asString(), "name 200");
+    }
+}
+
+TEST(RequestId, FollowsAnImageFromThePostToTheWorker) {
+    const std::string request_id = unique("e2e-trace");
+    const long long user = create_user(unique("trace"));
+    gd::Image image = gd::Image::blank(640, 480);
+    const std::string url = publish_on_origin(unique("trace") + ".jpg", image.encode_jpeg(85));
+    const HttpResponse created = request(
+        "POST", api_url() + "/api/v1/products",
+        "{\"user_id\": " + std::to_string(user) +
+            ", \"product_name\": \"Traced\", \"product_price\": 1, \"product_images\": [\"" + url +
+            "\"]}",
+        "application/json", {{"X-Request-Id", request_id}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(created.header("x-request-id"), request_id);
+    const std::string id = created.json()["id"].asString();
+    ASSERT_TRUE(time_until(
+        id, [](const HttpResponse& r) { return r.json()["image_status"].asString() == "done"; },
+        seconds(60)));
+
+    // The worker logged the job under the id the client sent: it travelled through the
+    // database function, the outbox row and the RabbitMQ message.
+    std::ifstream log(std::string(std::getenv("PMS_STACK_DIR")) + "/logs/pms-worker.log");
+    std::string line;
+    bool found = false;
+    while (std::getline(log, line)) {
+        found = found || line.find("\"request_id\":\"" + request_id + "\"") != std::string::npos;
+    }
+    EXPECT_TRUE(found) << "no pms-worker log line carries request id " << request_id;
+}
+
+/// The value of one sample line of the Prometheus text, 0 when absent.
+double sample(const std::string& text, const std::string& series) {
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind(series + " ", 0) == 0) {
+            return std::stod(line.substr(series.size() + 1));
+        }
+    }
+    return 0;
+}
+
+TEST(Metrics, CountRequestsOfEveryChildAndTheCache) {
+    const std::string health = R"(pms_api_requests_total{route="GET /health",status="200"})";
+    const std::string hits = R"(pms_api_cache_requests_total{result="hit"})";
+    const std::string id = create_product("Counted");
+    get(api_url() + "/api/v1/products/" + id);  // cached
+
+    const HttpResponse before = get(api_url() + "/metrics");
+    ASSERT_EQ(before.status, 200);
+    EXPECT_EQ(before.header("content-type").rfind("text/plain", 0), 0U);
+    for (int i = 0; i < 40; ++i) {
+        ASSERT_EQ(get(api_url() + "/health").status, 200);
+        ASSERT_EQ(get(api_url() + "/api/v1/products/" + id).header("x-cache"), "HIT");
+    }
+    const std::string after = get(api_url() + "/metrics").body;
+    // 40 requests spread over the children, all counted wherever they landed.
+    EXPECT_EQ(sample(after, health) - sample(before.body, health), 40);
+    EXPECT_EQ(sample(after, hits) - sample(before.body, hits), 40);
+    EXPECT_NE(
+        after.find(R"(pms_api_request_duration_seconds_bucket{route="GET /health",le="+Inf"})"),
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace pms::e2e

@@ -1,0 +1,139 @@
+/// The pre-fork master under signals: a killed child is replaced, SIGHUP replaces the children
+/// without failing a request, SIGTERM lets the request in flight finish.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "tests/e2e/api/api_processes.hpp"
+#include "tests/e2e/api/load.hpp"
+#include "tests/e2e/http_client.hpp"
+#include "tests/e2e/stack.hpp"
+
+namespace pms::e2e {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+size_t configured_children() {
+    return static_cast<size_t>(std::atoi(std::getenv("PMS_API_WORKERS")));
+}
+
+/// Waits (bounded) until `done` holds.
+bool eventually(const std::function<bool()>& done, milliseconds bound) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(milliseconds(50));
+    }
+    return done();
+}
+
+std::string new_product_body(long long user) {
+    return "{\"user_id\": " + std::to_string(user) +
+           ", \"product_name\": \"Under load\", \"product_price\": 2}";
+}
+
+TEST(ApiProcesses, AKilledChildIsReplaced) {
+    const pid_t master = api_master_pid();
+    ASSERT_NE(master, 0) << "pms-api is not running";
+    const std::vector<pid_t> before = api_children(master);
+    ASSERT_EQ(before.size(), configured_children());
+
+    ASSERT_EQ(kill(before.front(), SIGKILL), 0);
+    EXPECT_TRUE(eventually(
+        [&] {
+            const auto now = api_children(master);
+            return now.size() == configured_children() &&
+                   std::find(now.begin(), now.end(), before.front()) == now.end();
+        },
+        milliseconds(5000)))
+        << "the killed child was not replaced";
+    EXPECT_EQ(get(api_url() + "/health").status, 200);
+}
+
+TEST(ApiProcesses, SighupReplacesEveryChildWithoutFailingARequest) {
+    const pid_t master = api_master_pid();
+    ASSERT_NE(master, 0);
+    const std::vector<pid_t> before = api_children(master);
+    const long long user = create_user(unique("sighup"));
+    Load load(
+        {{"GET /health", [] { return request("GET", api_url() + "/health", "", "", {}, false); }},
+         {"POST product",
+          [user] {
+              return request("POST", api_url() + "/api/v1/products", new_product_body(user),
+                             "application/json", {}, false);
+          }}},
+        3);
+    std::this_thread::sleep_for(milliseconds(300));
+    ASSERT_EQ(kill(master, SIGHUP), 0);
+    const bool replaced = eventually(
+        [&] {
+            const auto now = api_children(master);
+            return now.size() == configured_children() &&
+                   std::none_of(now.begin(), now.end(), [&](pid_t pid) {
+                       return std::find(before.begin(), before.end(), pid) != before.end();
+                   });
+        },
+        milliseconds(20000));
+    std::this_thread::sleep_for(milliseconds(300));
+    const std::vector<Answer> answers = load.stop();
+
+    EXPECT_TRUE(replaced) << "not every child was replaced";
+    ASSERT_GT(answers.size(), 20U);
+    for (const Answer& answer : answers) {
+        EXPECT_TRUE(answer.status == 200 || answer.status == 201)
+            << answer.what << " answered " << answer.status << ": " << answer.detail;
+    }
+}
+
+// Last in this file: it stops pms-api, then starts it again for the suites that follow.
+TEST(ApiProcesses, SigtermLetsTheRequestInFlightFinish) {
+    const pid_t master = api_master_pid();
+    ASSERT_NE(master, 0);
+    const long long user = create_user(unique("sigterm"));
+    const HttpResponse created = post_json(api_url() + "/api/v1/products", new_product_body(user));
+    ASSERT_EQ(created.status, 201);
+    const std::string url = api_url() + created.header("location");
+
+    // Hold the product's row, so that the PUT below waits inside PostgreSQL: a request in flight.
+    pqxx::connection connection(std::getenv("PMS_DATABASE_URL"));
+    pqxx::work hold(connection);
+    hold.exec_params("select 1 from pms.products where id = $1 for update",
+                     created.json()["id"].asString());
+    HttpResponse in_flight;
+    std::thread put([&] {
+        in_flight = request("PUT", url, R"({"product_name": "Finished", "product_price": 3})",
+                            "application/json", {}, false);
+    });
+    std::this_thread::sleep_for(milliseconds(500));
+
+    ASSERT_EQ(kill(master, SIGTERM), 0);
+    std::this_thread::sleep_for(milliseconds(500));
+    EXPECT_EQ(kill(master, 0), 0) << "the master left before its child finished the request";
+    // No new request is taken meanwhile: nginx is refused at once instead of queueing.
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(request("GET", api_url() + "/health", "", "", {}, false).status, 502);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(2));
+
+    hold.commit();
+    put.join();
+    EXPECT_EQ(in_flight.status, 200)
+        << in_flight.status << " " << in_flight.body << in_flight.transfer_error;
+    EXPECT_EQ(in_flight.json()["product_name"].asString(), "Finished");
+    EXPECT_TRUE(eventually([&] { return kill(master, 0) != 0; }, milliseconds(10000)))
+        << "the master did not exit after its children finished";
+
+    stack_control("start", "pms-api");
+    EXPECT_TRUE(wait_until_healthy(seconds(30)));
+}
+
+}  // namespace
+}  // namespace pms::e2e
