@@ -64,6 +64,7 @@ void read_request(FcgiRequest& fcgi, const ApiConfig& config, Request& request) 
     }
     request.query = param_or_empty(fcgi, "QUERY_STRING");
     request.content_type = param_or_empty(fcgi, "CONTENT_TYPE");
+    request.cache_control = param_or_empty(fcgi, "HTTP_CACHE_CONTROL");
     const std::string_view length_text = param_or_empty(fcgi, "CONTENT_LENGTH");
     const unsigned long long length =
         length_text.empty() ? 0 : std::strtoull(std::string(length_text).c_str(), nullptr, 10);

@@ -9,9 +9,10 @@ namespace pms::api {
 
 struct Request {
     std::string method;
-    std::string path;          ///< decoded path without the query string
-    std::string query;         ///< raw query string
-    std::string content_type;  ///< "" when absent
+    std::string path;           ///< decoded path without the query string
+    std::string query;          ///< raw query string
+    std::string content_type;   ///< "" when absent
+    std::string cache_control;  ///< the client's Cache-Control, "" when absent
     std::string body;
     std::string request_id;
 };

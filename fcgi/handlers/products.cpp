@@ -27,9 +27,12 @@ Response list_products(Context& context, const Request& request, std::string_vie
     return Response::json(200, std::move(list.json));
 }
 
-Response get_product(Context& context, const Request&, std::string_view id_segment) {
+Response get_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
-    if (auto cached = context.cache.get(id)) {
+    // "Cache-Control: no-cache" asks for the database's answer (RFC 9111); it still refreshes
+    // the cache for everyone else.
+    const bool fresh = request.cache_control.find("no-cache") != std::string::npos;
+    if (auto cached = fresh ? std::nullopt : context.cache.get(id)) {
         Response response = Response::json(200, std::move(*cached));
         response.cache = "HIT";
         return response;

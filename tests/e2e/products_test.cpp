@@ -44,6 +44,9 @@ TEST(Products, GetIsCachedAndUpdatesInvalidateIt) {
     const HttpResponse second = get(url);
     EXPECT_EQ(second.header("x-cache"), "HIT");
     EXPECT_EQ(second.body, first.body);
+    const HttpResponse fresh = request("GET", url, "", "", {{"Cache-Control", "no-cache"}});
+    EXPECT_EQ(fresh.header("x-cache"), "MISS") << "no-cache asks for the database's answer";
+    EXPECT_EQ(fresh.body, first.body);
 
     const HttpResponse updated =
         put_json(url, R"({"product_name": "Armchair", "product_price": 12.5})");

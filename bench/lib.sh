@@ -1,0 +1,101 @@
+# shellcheck shell=bash
+# What the benchmark scripts share: tools, the stack's settings, seeding, and running wrk, ab
+# and pgbench into `"name_rps": N, "name_p50_ms": N, "name_p99_ms": N` JSON fragments.
+
+BENCH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Installs the Debian packages of the given command:package pairs that are missing.
+bench_need_tools() {
+    local pair missing=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    echo "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Loads the running local stack's settings (PMS_API_URL, PMS_DATABASE_URL, ...).
+bench_load_stack_env() {
+    local env
+    env=$("$BENCH_REPO/scripts/stack" env) || {
+        echo "no local stack: run scripts/stack up first" >&2
+        return 1
+    }
+    set -a
+    eval "$env"
+    set +a
+}
+
+# psql as the database owner, stopping at the first error.
+bench_psql() { psql -X -q -v ON_ERROR_STOP=1 "${BENCH_DATABASE_URL:-$PMS_DATABASE_URL}" "$@"; }
+
+# Seeds products until the database holds at least $1 (bench/seed-products.sql).
+bench_seed_products() {
+    local wanted=$1 have
+    have=$(bench_psql -tA -c "select count(*) from pms.products")
+    ((have >= wanted)) && return 0
+    echo "seeding $((wanted - have)) products"
+    bench_psql -v users=1000 -v products=$((wanted - have)) -f "$BENCH_REPO/bench/seed-products.sql"
+}
+
+# Waits (bounded) until a URL answers 200.
+bench_wait_http() {
+    local i
+    for i in $(seq 50); do
+        curl -sf -o /dev/null "$1" && return 0
+        sleep 0.1
+    done
+    echo "no answer from $1" >&2
+    return 1
+}
+
+# A latency as wrk prints it (538.00us, 3.04ms, 1.20s) in milliseconds.
+bench_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000
+        printf "%.3f", n }'
+}
+
+# wrk: bench_wrk NAME SECONDS CONNECTIONS URL [wrk options...]
+bench_wrk() {
+    local name=$1 seconds=$2 connections=$3 url=$4 output rps p50 p99 errors
+    shift 4
+    output=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" "$url")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")
+    p50=$(bench_ms "$(awk '$1 == "50%" {print $2}' <<<"$output")")
+    p99=$(bench_ms "$(awk '$1 == "99%" {print $2}' <<<"$output")")
+    errors=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$output")
+    printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s, "%s_errors": %s' \
+        "$name" "$rps" "$name" "$p50" "$name" "$p99" "$name" "${errors:-0}"
+}
+
+# ab (a POST with a JSON body): bench_ab NAME SECONDS CONNECTIONS URL BODY_FILE
+bench_ab() {
+    local name=$1 seconds=$2 connections=$3 url=$4 body=$5 output rps p50 p99 errors
+    output=$(ab -q -k -c "$connections" -t "$seconds" -n 100000000 -p "$body" \
+        -T application/json "$url" 2>&1)
+    rps=$(awk '/^Requests per second:/ {print $4}' <<<"$output")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
+    errors=$(awk '/^Non-2xx responses:/ {print $3}' <<<"$output")
+    printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s, "%s_errors": %s' \
+        "$name" "$rps" "$name" "${p50:-0}" "$name" "${p99:-0}" "$name" "${errors:-0}"
+}
+
+# pgbench with a custom script as the API's role: bench_pgbench NAME SECONDS CLIENTS SCRIPT DIR
+# Latency percentiles come from its per-transaction log (a 20% sample).
+bench_pgbench() {
+    local name=$1 seconds=$2 clients=$3 script=$4 dir=$5 output tps
+    local -a percentiles
+    rm -f "$dir"/pgbench_log.*
+    output=$(cd "$dir" && /usr/lib/postgresql/15/bin/pgbench -n -M prepared -c "$clients" \
+        -j "$((clients < 2 ? clients : 2))" -T "$seconds" -f "$script" -l --sampling-rate=0.2 \
+        "${PMS_API_DATABASE_URL:-$PMS_DATABASE_URL}" 2>&1)
+    tps=$(awk '/^tps = / {print $3; exit}' <<<"$output")
+    mapfile -t percentiles < <(cat "$dir"/pgbench_log.* | awk '{print $3}' | sort -n |
+        awk '{v[NR] = $1} END { printf "%.3f\n%.3f\n", v[int(NR * 0.5) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }')
+    printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s' \
+        "$name" "$tps" "$name" "${percentiles[0]}" "$name" "${percentiles[1]}"
+}
