@@ -5,6 +5,7 @@
 #include <log4cplus/initializer.h>
 #include <log4cplus/layout.h>
 #include <log4cplus/logger.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -36,6 +37,12 @@ State& state() {
 }
 
 thread_local std::string current_request_id;
+
+/// getpid() once per process, not once per line: refreshed in every child of a fork.
+pid_t cached_pid = 0;
+void refresh_pid() {
+    cached_pid = getpid();
+}
 
 log4cplus::LogLevel to_log4cplus(Level level) {
     switch (level) {
@@ -100,13 +107,21 @@ void init(const char* program, std::string_view level) {
     const Level threshold = parse_level(level);
     log4cplus::initialize();
     log4cplus::shutdownThreadPool();
+    static const bool registered = [] {
+        pthread_atfork(nullptr, nullptr, refresh_pid);
+        return true;
+    }();
+    (void)registered;
+    refresh_pid();
 
     State& s = state();
     s.program = program;
     s.logger.removeAllAppenders();
     log4cplus::SharedAppenderPtr appender(
         new log4cplus::ConsoleAppender(/*logToStdErr=*/true, /*immediateFlush=*/true));
-    appender->setLayout(std::make_unique<log4cplus::PatternLayout>("%m%n"));
+    // The line ends inside the message: "%m%n" makes two writes, and another process's line
+    // could land between a line and its newline.
+    appender->setLayout(std::make_unique<log4cplus::PatternLayout>("%m"));
     s.logger.addAppender(appender);
     s.logger.setLogLevel(to_log4cplus(threshold));
 }
@@ -133,7 +148,7 @@ void write(Level level, std::string_view message, Fields fields) {
     line += "\",\"program\":";
     json::append_quoted(line, s.program);
     line += ",\"pid\":";
-    line += std::to_string(getpid());
+    line += std::to_string(cached_pid);
     if (!current_request_id.empty()) {
         line += ",\"request_id\":";
         json::append_quoted(line, current_request_id);
@@ -146,7 +161,7 @@ void write(Level level, std::string_view message, Fields fields) {
         line.push_back(':');
         append_value(line, value);
     }
-    line.push_back('}');
+    line += "}\n";
     s.logger.forcedLog(to_log4cplus(level), line);
 }
 

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -52,6 +54,28 @@ TEST(Log, LinesAreJsonWithRequestIdAndFields) {
     EXPECT_TRUE((*value)["pid"].isInt());
     EXPECT_EQ(line.back(), '\n');
     EXPECT_EQ(line.find('\n'), line.size() - 1) << "exactly one line";
+}
+
+// Pre-forked children log with their own pid, although the pid is not looked up per line.
+TEST(Log, AForkedChildLogsItsOwnPid) {
+    pms::log::init("test", "info");
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    const pid_t child = fork();
+    if (child == 0) {
+        dup2(pipe_fds[1], STDERR_FILENO);
+        pms::log::info("from the child");
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    char buffer[1024] = {};
+    const ssize_t n = read(pipe_fds[0], buffer, sizeof buffer - 1);
+    close(pipe_fds[0]);
+    waitpid(child, nullptr, 0);
+    ASSERT_GT(n, 0);
+    auto value = pms::json::parse_strict(std::string(buffer, static_cast<size_t>(n)), nullptr);
+    ASSERT_TRUE(value) << buffer;
+    EXPECT_EQ((*value)["pid"].asInt(), child);
 }
 
 TEST(Log, UnknownLevelIsRefused) {
