@@ -17,7 +17,14 @@ std::optional<Json::Value> parse_strict(std::string_view text, std::string* erro
     }();
     Json::Value value;
     std::string message;
-    if (!reader->parse(text.data(), text.data() + text.size(), &value, &message)) {
+    bool parsed = false;
+    try {
+        parsed = reader->parse(text.data(), text.data() + text.size(), &value, &message);
+    } catch (const Json::Exception& error) {
+        // jsoncpp throws, rather than reports, some errors: nesting deeper than its stack limit.
+        message = error.what();
+    }
+    if (!parsed) {
         if (error != nullptr) {
             // jsoncpp prefixes every message with "* " and a newline-terminated location.
             while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {

@@ -34,6 +34,9 @@ private:
 };
 
 Json::Value parse_object(std::string_view body) {
+    if (!is_storable_text(body)) {
+        throw error_with_status(400, "request body must be UTF-8 text (RFC 8259)");
+    }
     std::string error;
     auto value = json::parse_strict(body, &error);
     if (!value) {
@@ -83,7 +86,12 @@ Param string_field(const Json::Value& object, const char* field, TypeErrors& err
         errors.add(field, "a string");
         return std::nullopt;
     }
-    return value.asString();
+    std::string text = value.asString();
+    if (!is_storable_text(text)) {
+        errors.add(field, "text without NUL characters");
+        return std::nullopt;
+    }
+    return text;
 }
 
 Param integer_field(const Json::Value& object, const char* field, TypeErrors& errors) {
@@ -125,7 +133,7 @@ Param string_array_field(const Json::Value& object, const char* field, TypeError
         return std::nullopt;
     }
     for (const Json::Value& item : value) {
-        if (!item.isString()) {
+        if (!item.isString() || !is_storable_text(item.asString())) {
             errors.add(field, "an array of strings");
             return std::nullopt;
         }
@@ -144,6 +152,48 @@ ProductFields product_fields(const Json::Value& object, std::string_view body, T
 }
 
 }  // namespace
+
+bool is_storable_text(std::string_view text) {
+    size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte == 0) {
+            return false;
+        }
+        if (byte < 0x80) {
+            ++i;
+            continue;
+        }
+        // Lead byte: length and the smallest code point that length may encode (no overlongs).
+        size_t length = 0;
+        uint32_t code = 0;
+        uint32_t smallest = 0;
+        if ((byte & 0xE0U) == 0xC0U) {
+            length = 2, code = byte & 0x1FU, smallest = 0x80;
+        } else if ((byte & 0xF0U) == 0xE0U) {
+            length = 3, code = byte & 0x0FU, smallest = 0x800;
+        } else if ((byte & 0xF8U) == 0xF0U) {
+            length = 4, code = byte & 0x07U, smallest = 0x10000;
+        } else {
+            return false;
+        }
+        if (i + length > text.size()) {
+            return false;
+        }
+        for (size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0U) != 0x80U) {
+                return false;
+            }
+            code = (code << 6U) | (next & 0x3FU);
+        }
+        if (code < smallest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
 
 std::string text_array_literal(const std::vector<std::string>& items) {
     std::string literal = "{";

@@ -2,6 +2,7 @@
 #include "fcgi/query_string.hpp"
 
 #include "fcgi/api_error.hpp"
+#include "fcgi/input.hpp"
 
 namespace pms::api {
 
@@ -64,6 +65,9 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
                                                                      : pair.substr(equals + 1));
         if (!name || !value) {
             throw error_with_status(400, "malformed percent-escape in the query string");
+        }
+        if (!is_storable_text(*name) || !is_storable_text(*value)) {
+            throw error_with_status(400, "query parameters must be UTF-8 text without NUL");
         }
         pairs.emplace_back(std::move(*name), std::move(*value));
     }

@@ -25,6 +25,7 @@ constexpr std::array kTable = {
     Mapping{"22003", 422},  // numeric_value_out_of_range: e.g. a price too large
     Mapping{"22023", 422},  // invalid_parameter_value: e.g. limit out of range, bad cursor
     Mapping{"22P02", 400},  // invalid_text_representation: a value of the wrong form
+    Mapping{"22021", 400},  // character_not_in_repertoire: not UTF-8 (checked before, too)
     Mapping{"40001", 503},  // serialization_failure: retry
     Mapping{"40P01", 503},  // deadlock_detected: retry
     Mapping{"55P03", 503},  // lock_not_available: retry

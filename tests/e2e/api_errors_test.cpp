@@ -105,5 +105,57 @@ TEST(ApiErrors, BadListParametersAre400Or422) {
     expect_error(get(products() + "?user_id=1&cursor=not-a-cursor"), 422, "validation_failed");
 }
 
+// Whatever a client sends, the answer is a 4xx in the error shape: never a 500, and never a
+// value silently changed on its way into the database.
+TEST(ApiErrors, HostileInputNeverGetsA500) {
+    const long long user = create_user(unique("hostile"));
+    const std::string u = std::to_string(user);
+    const std::vector<std::pair<std::string, std::string>> bodies = {
+        {"invalid UTF-8",
+         "{\"user_id\": " + u + ", \"product_name\": \"\xff\xfe\", \"product_price\": 1}"},
+        {"NUL in a name",
+         "{\"user_id\": " + u + R"(, "product_name": "a\u0000b", "product_price": 1})"},
+        {"huge exponent",
+         "{\"user_id\": " + u + R"(, "product_name": "x", "product_price": 1e400})"},
+        {"three decimals",
+         "{\"user_id\": " + u + R"(, "product_name": "x", "product_price": 1.005})"},
+        {"user id too big",
+         R"({"user_id": 99999999999999999999, "product_name": "x", "product_price": 1})"},
+        {"deep nesting", std::string(5000, '[') + std::string(5000, ']')},
+        {"NUL in an image",
+         "{\"user_id\": " + u +
+             R"(, "product_name": "x", "product_price": 1, "product_images": ["http://a/\u0000"]})"},
+        {"image not a URL",
+         "{\"user_id\": " + u +
+             R"json(, "product_name": "x", "product_price": 1, "product_images": ["javascript:alert(1)"]})json"},
+        {"long name", "{\"user_id\": " + u + ", \"product_name\": \"" + std::string(300, 'n') +
+                          R"(", "product_price": 1})"},
+        {"empty object", "{}"},
+        {"null", "null"},
+    };
+    for (const auto& [what, body] : bodies) {
+        const HttpResponse response = post_json(products(), body);
+        EXPECT_GE(response.status, 400) << what;
+        EXPECT_LT(response.status, 500) << what << ": " << response.body;
+        EXPECT_TRUE(response.json()["error"].isObject()) << what;
+    }
+    const std::vector<std::string> queries = {
+        "?user_id=" + u + "&product_name=%FF",
+        "?user_id=" + u + "&product_name=a%00b",
+        "?user_id=9223372036854775808",
+        "?user_id=" + u + "&cursor=%25%25%25",
+        "?user_id=" + u + "&limit=0",
+        "?user_id=" + u + "&min_price=-5&max_price=-10",
+        "?user_id=" + u + "&product_name=" + std::string(3000, '%') + "41",
+    };
+    for (const std::string& query : queries) {
+        const HttpResponse response = get(products() + query);
+        EXPECT_LT(response.status, 500) << query << ": " << response.body;
+        if (response.status >= 400) {
+            EXPECT_TRUE(response.json()["error"].isObject()) << query;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace pms::e2e

@@ -20,6 +20,12 @@ TEST(JsonParse, RefusesTrailingDataAndDuplicates) {
     EXPECT_FALSE(pms::json::parse_strict("{\"a\": ", &error));
 }
 
+TEST(JsonParse, DeepNestingIsAnErrorNotAnException) {
+    std::string error;
+    EXPECT_FALSE(pms::json::parse_strict(std::string(5000, '[') + std::string(5000, ']'), &error));
+    EXPECT_FALSE(error.empty());
+}
+
 TEST(JsonParse, ErrorIsOneLine) {
     std::string error;
     EXPECT_FALSE(pms::json::parse_strict("{\"a\" 1}", &error));
