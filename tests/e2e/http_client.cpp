@@ -48,7 +48,8 @@ std::string HttpResponse::header(const std::string& lower_case_name) const {
 
 HttpResponse request(const std::string& method, const std::string& url, const std::string& body,
                      const std::string& content_type,
-                     const std::map<std::string, std::string>& extra_headers) {
+                     const std::map<std::string, std::string>& extra_headers,
+                     const std::string& source_address) {
     HttpResponse response;
     curl::Easy easy;
     curl::Headers headers;
@@ -59,6 +60,9 @@ HttpResponse request(const std::string& method, const std::string& url, const st
     easy.set(CURLOPT_WRITEDATA, &response.body);
     easy.set(CURLOPT_HEADERFUNCTION, record_header);
     easy.set(CURLOPT_HEADERDATA, &response.headers);
+    if (!source_address.empty()) {
+        easy.set(CURLOPT_INTERFACE, source_address.c_str());
+    }
     if (method == "HEAD") {
         easy.set(CURLOPT_NOBODY, 1L);
     }

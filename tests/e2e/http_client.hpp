@@ -18,10 +18,13 @@ struct HttpResponse {
     std::string header(const std::string& lower_case_name) const;
 };
 
-/// Sends one request; `body` and `content_type` only when not empty.
+/// Sends one request; `body` and `content_type` only when not empty. `source_address`, when not
+/// empty, is the local address to send from (another loopback address, such as 127.0.0.2, for a
+/// second client).
 HttpResponse request(const std::string& method, const std::string& url,
                      const std::string& body = "", const std::string& content_type = "",
-                     const std::map<std::string, std::string>& extra_headers = {});
+                     const std::map<std::string, std::string>& extra_headers = {},
+                     const std::string& source_address = "");
 
 inline HttpResponse get(const std::string& url) {
     return request("GET", url);
