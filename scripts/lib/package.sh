@@ -52,11 +52,19 @@ package_units() {
 }
 
 # Waits (bounded) for the lock that serialises package tests on this machine;
-# the lock is held by the calling shell until it exits.
+# the calling shell holds it until package_unlock.
 package_lock() {
+    mkdir -p "$(dirname "$PACKAGE_LOCK")"
     exec {PACKAGE_LOCK_FD}>"$PACKAGE_LOCK"
     log_info "waiting for $PACKAGE_LOCK (other package tests on this machine)"
     flock -w 600 "$PACKAGE_LOCK_FD" || die "another package test held $PACKAGE_LOCK for 10 minutes"
+}
+
+# Purges what this run left installed, then lets the next package test in.
+# (Closed before the stack starts: its daemons would inherit the lock.)
+package_unlock() {
+    package_cleanup
+    exec {PACKAGE_LOCK_FD}>&-
 }
 
 # Runs dpkg without starting services, retrying for a while when apt or dpkg
