@@ -12,6 +12,9 @@ namespace pms::e2e {
 
 namespace {
 
+/// Set by SourceAddress; empty: the system chooses.
+thread_local std::string source_address;
+
 size_t append_body(char* data, size_t size, size_t count, void* target) {
     static_cast<std::string*>(target)->append(data, size * count);
     return size * count;
@@ -48,8 +51,7 @@ std::string HttpResponse::header(const std::string& lower_case_name) const {
 
 HttpResponse request(const std::string& method, const std::string& url, const std::string& body,
                      const std::string& content_type,
-                     const std::map<std::string, std::string>& extra_headers,
-                     const std::string& source_address) {
+                     const std::map<std::string, std::string>& extra_headers) {
     HttpResponse response;
     curl::Easy easy;
     curl::Headers headers;
@@ -82,6 +84,14 @@ HttpResponse request(const std::string& method, const std::string& url, const st
     EXPECT_EQ(code, CURLE_OK) << method << " " << url << ": " << easy.error_message(code);
     response.status = easy.info<long>(CURLINFO_RESPONSE_CODE);
     return response;
+}
+
+SourceAddress::SourceAddress(std::string address) : previous_(std::move(address)) {
+    std::swap(previous_, source_address);
+}
+
+SourceAddress::~SourceAddress() {
+    source_address = std::move(previous_);
 }
 
 }  // namespace pms::e2e

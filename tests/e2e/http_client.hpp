@@ -18,13 +18,10 @@ struct HttpResponse {
     std::string header(const std::string& lower_case_name) const;
 };
 
-/// Sends one request; `body` and `content_type` only when not empty. `source_address`, when not
-/// empty, is the local address to send from (another loopback address, such as 127.0.0.2, for a
-/// second client).
+/// Sends one request; `body` and `content_type` only when not empty.
 HttpResponse request(const std::string& method, const std::string& url,
                      const std::string& body = "", const std::string& content_type = "",
-                     const std::map<std::string, std::string>& extra_headers = {},
-                     const std::string& source_address = "");
+                     const std::map<std::string, std::string>& extra_headers = {});
 
 inline HttpResponse get(const std::string& url) {
     return request("GET", url);
@@ -35,5 +32,18 @@ inline HttpResponse post_json(const std::string& url, const std::string& body) {
 inline HttpResponse put_json(const std::string& url, const std::string& body) {
     return request("PUT", url, body, "application/json");
 }
+
+/// While it lives, this thread's requests are sent from `address`: another loopback address,
+/// such as 127.0.0.2, makes the test a second client.
+class SourceAddress {
+public:
+    explicit SourceAddress(std::string address);
+    ~SourceAddress();
+    SourceAddress(const SourceAddress&) = delete;
+    SourceAddress& operator=(const SourceAddress&) = delete;
+
+private:
+    std::string previous_;
+};
 
 }  // namespace pms::e2e

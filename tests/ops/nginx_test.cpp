@@ -130,8 +130,8 @@ TEST(NginxErrors, BurstOverTheRateLimitIs429WithRetryAfter) {
     int passed = 0;
     int limited = 0;
     for (int i = 0; i < 80; ++i) {
-        const HttpResponse response =
-            request("GET", api_url() + "/api/echo", "", "", {}, kOtherClient);
+        const e2e::SourceAddress other_client(kOtherClient);
+        const HttpResponse response = request("GET", api_url() + "/api/echo");
         if (response.status == 429) {
             if (limited++ == 0) {
                 expect_nginx_error(response, 429, "too_many_requests");
@@ -146,15 +146,20 @@ TEST(NginxErrors, BurstOverTheRateLimitIs429WithRetryAfter) {
     EXPECT_GT(limited, 0);
     // Health checks and the host itself are not limited.
     for (int i = 0; i < 60; ++i) {
-        EXPECT_EQ(request("GET", api_url() + "/health", "", "", {}, kOtherClient).status, 200);
+        {
+            const e2e::SourceAddress other_client(kOtherClient);
+            EXPECT_EQ(request("GET", api_url() + "/health").status, 200);
+        }
         EXPECT_EQ(request("GET", api_url() + "/api/echo").status, 200);
     }
 }
 
 TEST(NginxErrors, MetricsFromElsewhereIs403) {
     FcgiStandIn api(upstream_socket(), routes);
-    expect_nginx_error(request("GET", api_url() + "/metrics", "", "", {}, kOtherClient), 403,
-                       "forbidden");
+    {
+        const e2e::SourceAddress other_client(kOtherClient);
+        expect_nginx_error(request("GET", api_url() + "/metrics"), 403, "forbidden");
+    }
     EXPECT_EQ(request("GET", api_url() + "/metrics").status, 200);
 }
 
