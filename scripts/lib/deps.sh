@@ -14,6 +14,8 @@ DEPS_PACKAGES=(
     # tools: pg_prove, amqp-* clients, curl, npm for s3rver, the format check
     libtap-parser-sourcehandler-pgtap-perl amqp-tools curl ca-certificates nodejs npm
     clang-format git
+    # ops tests: systemd-analyze; the Debian package (dpkg-shlibdeps, file for CPack)
+    systemd dpkg-dev file
 )
 
 # Pinned: its behaviour (required x-amz-content-sha256, no signature check) is
@@ -46,23 +48,32 @@ deps_missing() {
     done
 }
 
-# Installs the given Debian packages without questions and without starting
-# their system services: a policy-rc.d that denies every start keeps the
-# postinst scripts of redis, postgresql, rabbitmq and nginx from taking the
-# default ports (the stack runs private instances on its own ports).
-deps_apt_install() {
+# Runs a command with a policy-rc.d that denies every service start, so that
+# maintainer scripts (apt-get install, the package test's dpkg -i) start no
+# system service: the postinst scripts of redis, postgresql, rabbitmq and
+# nginx would take the default ports (the stack runs private instances on its
+# own ports). A policy-rc.d that exists already decides instead.
+# Usage: deps_without_service_starts CMD...
+deps_without_service_starts() {
     local policy=/usr/sbin/policy-rc.d ours=no status=0
     if [[ ! -e "$policy" ]]; then
         printf '#!/bin/sh\n# scripts/lib/deps.sh: no service starts during install\nexit 101\n' >"$policy"
         chmod 0755 "$policy"
         ours=yes
     fi
+    "$@" || status=$?
+    [[ "$ours" == no ]] || rm -f "$policy"
+    return "$status"
+}
+
+# Installs the given Debian packages without questions and without starting
+# their system services.
+deps_apt_install() {
     # An unreachable optional source must not stop the install: apt-get
     # install below fails by itself when a package cannot be found.
     DEBIAN_FRONTEND=noninteractive apt-get update -q || log_warn "apt-get update reported errors"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" || status=$?
-    [[ "$ours" == no ]] || rm -f "$policy"
-    return "$status"
+    DEBIAN_FRONTEND=noninteractive deps_without_service_starts \
+        apt-get install -y -q --no-install-recommends "$@"
 }
 
 # Installs the missing Debian packages (root only; says which ones).

@@ -242,13 +242,14 @@ nginx_dir() { printf '%s\n' "$STACK_RUN_DIR/nginx"; }
 nginx_pidfile() { printf '%s\n' "$STACK_RUN_DIR/nginx.pid"; }
 nginx_running() { proc_alive "$(nginx_pidfile)"; }
 
-# Runs nginx on a generated main configuration, with its prefix and startup
-# error log inside the runtime folder (nothing in /var/log/nginx or /run).
-# Usage: nginx_run MAIN_CONF [ARGS...]
+# Runs nginx on a generated main configuration, with its prefix (the folder of
+# MAIN_CONF) and startup error log (LOG_DIR/nginx-error.log) there too: nothing
+# in /var/log/nginx or /run.
+# Usage: nginx_run MAIN_CONF LOG_DIR [ARGS...]
 nginx_run() {
-    local conf=$1
-    shift
-    nginx -p "$(dirname "$conf")/" -e "$STACK_LOG_DIR/nginx-error.log" -c "$conf" "$@"
+    local conf=$1 log_dir=$2
+    shift 2
+    nginx -p "$(dirname "$conf")/" -e "$log_dir/nginx-error.log" -c "$conf" "$@"
 }
 
 # Writes a main nginx configuration that holds everything process-wide
@@ -299,23 +300,31 @@ EOF
     mv -f "$output.tmp" "$output"
 }
 
-# Renders nginx/pms.conf.in and the main file; fails when nginx -t rejects them.
-nginx_write_config() {
-    local dir
-    dir=$(nginx_dir)
-    mkdir -p "$dir"
+# Renders the shipped server file nginx/pms.conf.in into DIR for the given
+# paths, with a main file around it; fails when nginx -t rejects them. The
+# stack and the tests' own nginx (scripts/lib/ops.sh) go through here.
+# Usage: nginx_configure DIR LISTEN API_SOCKET LOG_DIR PIDFILE
+nginx_configure() {
+    local dir=$1 listen=$2 api_socket=$3 log_dir=$4 pidfile=$5
+    mkdir -p "$dir" "$log_dir"
     template_render "$PMS_REPO_DIR/nginx/pms.conf.in" "$dir/pms.conf" \
-        "PMS_HTTP_LISTEN=127.0.0.1:$PMS_STACK_HTTP_PORT" \
-        "PMS_API_SOCKET=$STACK_API_SOCKET" \
-        "PMS_NGINX_LOG_DIR=$STACK_LOG_DIR"
-    nginx_write_main_conf "$dir/nginx.conf" "$(nginx_pidfile)" "$STACK_LOG_DIR/nginx-error.log" "$dir/pms.conf"
-    nginx_run "$dir/nginx.conf" -t -q || die "nginx -t rejected $dir/nginx.conf"
+        "PMS_HTTP_LISTEN=$listen" \
+        "PMS_API_SOCKET=$api_socket" \
+        "PMS_NGINX_LOG_DIR=$log_dir"
+    nginx_write_main_conf "$dir/nginx.conf" "$pidfile" "$log_dir/nginx-error.log" "$dir/pms.conf"
+    nginx_run "$dir/nginx.conf" "$log_dir" -t -q
+}
+
+# The stack's nginx: the shipped file for 127.0.0.1:PMS_STACK_HTTP_PORT and pms-api's socket.
+nginx_write_config() {
+    nginx_configure "$(nginx_dir)" "127.0.0.1:$PMS_STACK_HTTP_PORT" "$STACK_API_SOCKET" \
+        "$STACK_LOG_DIR" "$(nginx_pidfile)" || die "nginx -t rejected $(nginx_dir)/nginx.conf"
 }
 
 nginx_start() {
     nginx_write_config
     # nginx reports a failed bind itself, before it goes to the background.
-    nginx_run "$(nginx_dir)/nginx.conf" || return 1
+    nginx_run "$(nginx_dir)/nginx.conf" "$STACK_LOG_DIR" || return 1
     proc_wait_until "$SERVICES_START_TIMEOUT" nginx_running
 }
 
@@ -323,7 +332,7 @@ nginx_start() {
 # at the next `up` without a restart).
 nginx_reload() {
     nginx_write_config
-    nginx_run "$(nginx_dir)/nginx.conf" -s reload
+    nginx_run "$(nginx_dir)/nginx.conf" "$STACK_LOG_DIR" -s reload
 }
 
 # TERM is nginx's fast shutdown: in-flight requests of a local stack do not matter.

@@ -1,25 +1,12 @@
 /// Bad input gets the DESIGN.md error shape with the right status, never a 500.
 #include <gtest/gtest.h>
 
+#include "tests/e2e/error_shape.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
 
 namespace pms::e2e {
 namespace {
-
-/// Checks the error shape and returns the error object.
-Json::Value expect_error(const HttpResponse& response, long status, const std::string& code) {
-    EXPECT_EQ(response.status, status) << response.body;
-    EXPECT_EQ(response.header("content-type").rfind("application/json", 0), 0U)
-        << response.header("content-type");
-    EXPECT_FALSE(response.header("x-request-id").empty());
-    const Json::Value body = response.json();
-    EXPECT_EQ(body["error"]["code"].asString(), code) << response.body;
-    EXPECT_FALSE(body["error"]["message"].asString().empty()) << response.body;
-    EXPECT_TRUE(body["error"]["details"].isArray()) << response.body;
-    EXPECT_EQ(body["request_id"].asString(), response.header("x-request-id"));
-    return body["error"];
-}
 
 std::string products() {
     return api_url() + "/api/v1/products";

@@ -12,6 +12,9 @@ namespace pms::e2e {
 
 namespace {
 
+/// Set by SourceAddress; empty: the system chooses.
+thread_local std::string source_address;
+
 size_t append_body(char* data, size_t size, size_t count, void* target) {
     static_cast<std::string*>(target)->append(data, size * count);
     return size * count;
@@ -60,6 +63,9 @@ HttpResponse request(const std::string& method, const std::string& url, const st
     easy.set(CURLOPT_WRITEDATA, &response.body);
     easy.set(CURLOPT_HEADERFUNCTION, record_header);
     easy.set(CURLOPT_HEADERDATA, &response.headers);
+    if (!source_address.empty()) {
+        easy.set(CURLOPT_INTERFACE, source_address.c_str());
+    }
     if (method == "HEAD") {
         easy.set(CURLOPT_NOBODY, 1L);
     }
@@ -83,6 +89,14 @@ HttpResponse request(const std::string& method, const std::string& url, const st
     }
     response.status = easy.info<long>(CURLINFO_RESPONSE_CODE);
     return response;
+}
+
+SourceAddress::SourceAddress(std::string address) : previous_(std::move(address)) {
+    std::swap(previous_, source_address);
+}
+
+SourceAddress::~SourceAddress() {
+    source_address = std::move(previous_);
 }
 
 }  // namespace pms::e2e

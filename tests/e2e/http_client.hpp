@@ -36,4 +36,17 @@ inline HttpResponse put_json(const std::string& url, const std::string& body) {
     return request("PUT", url, body, "application/json");
 }
 
+/// While it lives, this thread's requests are sent from `address`: another loopback address,
+/// such as 127.0.0.2, makes the test a second client.
+class SourceAddress {
+public:
+    explicit SourceAddress(std::string address);
+    ~SourceAddress();
+    SourceAddress(const SourceAddress&) = delete;
+    SourceAddress& operator=(const SourceAddress&) = delete;
+
+private:
+    std::string previous_;
+};
+
 }  // namespace pms::e2e

@@ -1,0 +1,57 @@
+/// The FastCGI stand-ins: libfcgi through pms-api's own wrapper and socket code.
+#include "tests/ops/fcgi_standin.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fcgi/fcgx.hpp"
+#include "fcgi/listen_socket.hpp"
+
+namespace pms::ops {
+
+namespace {
+
+int listen_on(const std::string& socket_path) {
+    return api::open_listen_socket("unix:" + socket_path).fd;
+}
+
+void close_and_remove(int fd, const std::string& socket_path) {
+    close(fd);
+    unlink(socket_path.c_str());
+}
+
+}  // namespace
+
+FcgiStandIn::FcgiStandIn(const std::string& socket_path, Handler handler)
+    : socket_path_(socket_path), handler_(std::move(handler)), listen_fd_(listen_on(socket_path)) {
+    api::FcgiRequest::init_library();
+    thread_ = std::thread([this] { serve(); });
+}
+
+FcgiStandIn::~FcgiStandIn() {
+    // A shut-down listening socket makes the blocked accept() fail, which ends serve().
+    shutdown(listen_fd_, SHUT_RDWR);
+    thread_.join();
+    close_and_remove(listen_fd_, socket_path_);
+}
+
+void FcgiStandIn::serve() {
+    api::FcgiRequest request(listen_fd_);
+    while (request.accept()) {
+        const ParamLookup param = [&request](const char* name) {
+            const char* value = request.param(name);
+            return std::string(value == nullptr ? "" : value);
+        };
+        request.write(handler_(param));
+        request.finish();
+    }
+}
+
+SilentUpstream::SilentUpstream(const std::string& socket_path)
+    : socket_path_(socket_path), listen_fd_(listen_on(socket_path)) {}
+
+SilentUpstream::~SilentUpstream() {
+    close_and_remove(listen_fd_, socket_path_);
+}
+
+}  // namespace pms::ops
