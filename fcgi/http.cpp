@@ -32,6 +32,10 @@ std::string response_head(const Response& response, const std::string& request_i
     if (response.status != 204) {
         head += "Content-Type: ";
         head += response.content_type;
+        // With a length nginx can skip gzip for small bodies (gzip_min_length) and the client
+        // knows when the body ends.
+        head += "\r\nContent-Length: ";
+        head += std::to_string(response.body.size());
         head += "\r\n";
     }
     head += "X-Request-Id: ";

@@ -70,6 +70,7 @@ TEST(ResponseHead, CarriesStatusRequestIdAndCache) {
     const std::string head = pms::api::response_head(response, "abc");
     EXPECT_EQ(head.rfind("Status: 201 Created\r\n", 0), 0U);
     EXPECT_NE(head.find("Content-Type: application/json\r\n"), std::string::npos);
+    EXPECT_NE(head.find("Content-Length: 2\r\n"), std::string::npos);
     EXPECT_NE(head.find("X-Request-Id: abc\r\n"), std::string::npos);
     EXPECT_NE(head.find("X-Cache: MISS\r\n"), std::string::npos);
     EXPECT_NE(head.find("Location: /api/v1/products/7\r\n"), std::string::npos);
