@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -39,6 +40,27 @@ bool eventually(const std::function<bool()>& done, milliseconds bound) {
 std::string new_product_body(long long user) {
     return "{\"user_id\": " + std::to_string(user) +
            ", \"product_name\": \"Under load\", \"product_price\": 2}";
+}
+
+// What the master owns when it forks is what every child inherits: no threads, and of sockets
+// only the listening one (each child opens its own PostgreSQL and Redis connections).
+TEST(ApiProcesses, TheMasterHoldsNoThreadsAndNoConnections) {
+    const pid_t master = api_master_pid();
+    ASSERT_NE(master, 0);
+    const std::string proc = "/proc/" + std::to_string(master);
+    int threads = 0;
+    int sockets = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(proc + "/task")) {
+        (void)entry;
+        ++threads;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(proc + "/fd")) {
+        std::error_code error;
+        const auto target = std::filesystem::read_symlink(entry.path(), error);
+        sockets += !error && target.string().rfind("socket:", 0) == 0 ? 1 : 0;
+    }
+    EXPECT_EQ(threads, 1);
+    EXPECT_EQ(sockets, 1) << "the master should hold the listening socket and nothing else";
 }
 
 TEST(ApiProcesses, AKilledChildIsReplaced) {
