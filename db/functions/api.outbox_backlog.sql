@@ -6,7 +6,8 @@
 --    "bridges": [{"backend_pid": 123, "application_name": "pms-bridge", "registered_at": "...",
 --                 "idle": true, "idle_since": "...", "published": 1000, "published_per_s": 16.7,
 --                 "invalidated": 40, "stats_at": "..."}]}
--- Both topics are always listed; bridges are the live sessions that reported (api.outbox_bridge_*).
+-- Both topics are always listed; bridges are the live sessions (holding their lock, see
+-- pms.outbox_bridge_lock_class) that reported (api.outbox_bridge_*).
 -- "rows" counts every row (an index-only scan of the outbox): meant for a look every few seconds at
 -- most, not for every request.
 create or replace function api.outbox_backlog()
@@ -41,7 +42,11 @@ as $$
                                'stats_at', pms.iso_time(b.stats_at))
                            order by b.backend_pid), '[]')
                       from pms.outbox_bridges as b
-                     where exists (select from pg_stat_activity as a where a.pid = b.backend_pid)));
+                     where exists (select
+                                     from pg_locks as l
+                                    where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                                      and l.classid = pms.outbox_bridge_lock_class()
+                                      and l.objid = b.backend_pid)));
 $$;
 
 revoke execute on function api.outbox_backlog() from public;

@@ -3,8 +3,9 @@
 -- Marks the caller's session idle, so that writers notify from now on, and waits for the commits in
 -- flight that checked before this mark (the wake lock, EXCLUSIVE, until the caller commits). The
 -- caller commits, claims from the outbox once more and waits only if that found nothing: see
--- db/triggers/outbox_notify.sql for why no wake-up is lost. Removes the rows of bridge sessions that
--- ended (a bridge killed while idle would otherwise make every writer notify).
+-- db/triggers/outbox_notify.sql for why no wake-up is lost. From the first call on, the session holds
+-- its own lock (pms.outbox_bridge_hold_lock), by which writers tell a live bridge from a killed one.
+-- Removes the rows of bridge sessions that ended.
 -- Errors: 55P03 (lock_not_available) when a commit in flight holds the wake lock for over 1 s; the
 -- bridge then stays busy and polls instead.
 create or replace function api.outbox_bridge_idle()
@@ -16,9 +17,9 @@ set search_path = pms, pg_temp
 set lock_timeout = '1s'
 as $$
 begin
+    perform pms.outbox_bridge_hold_lock();
     delete from pms.outbox_bridges as b
-     where b.backend_pid <> pg_backend_pid()
-       and not exists (select from pg_stat_activity as a where a.pid = b.backend_pid);
+     where b.backend_pid <> pg_backend_pid() and pms.outbox_bridge_ended(b.backend_pid);
 
     insert into pms.outbox_bridges as b (backend_pid, application_name, idle, idle_since)
     values (pg_backend_pid(), current_setting('application_name'), true, now())

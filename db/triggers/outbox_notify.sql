@@ -8,7 +8,7 @@
 --
 -- Why no wake-up is lost (the handshake with api.outbox_bridge_idle):
 --   writer, at commit:  take the wake lock SHARED (held until its commit is visible); read idle;
---                       notify if a bridge is idle.
+--                       notify if a bridge is idle (pms.outbox_wake_needed).
 --   bridge, to wait:    mark itself idle and take the wake lock EXCLUSIVE in one transaction, commit;
 --                       then claim from the outbox once more; wait only if that found nothing.
 -- A writer that read "not idle" holds the shared lock until its rows are visible, so the bridge's
@@ -18,41 +18,14 @@
 -- older than the bridge's mark, so such writers always notify. Writers never wait on each other: shared
 -- locks do not conflict. The poll timer of the bridge stays as the last safety net.
 --
+-- An idle row counts only while its session lives: a bridge holds a session-level advisory lock of its
+-- own (pms.outbox_bridge_hold_lock) from its first api.outbox_bridge_idle on, so a writer's SHARED try
+-- on that lock fails while the bridge lives and succeeds once it is gone (pms.outbox_bridge_ended). A
+-- bridge that was killed or stopped while idle thus costs no NOTIFY, even before a live bridge removes
+-- its row.
+--
 -- The payload is empty: NOTIFY is lost while nobody listens, so the bridge always re-reads the outbox
 -- (on start-up, on each wake-up, after each reconnect and on a timer) and the wake-up carries no data.
-
--- The advisory lock key of the handshake ("pms" + 2; db/migrate uses "pms" itself).
-create or replace function pms.outbox_wake_lock_key()
-returns bigint
-language sql
-immutable
-parallel safe
-set search_path = pms, pg_temp
-as $$
-    select 7368053::bigint;
-$$;
-
-revoke execute on function pms.outbox_wake_lock_key() from public;
-
--- Whether the committing transaction must NOTIFY. Volatile on purpose: the read of pms.outbox_bridges
--- takes its own snapshot, after the shared lock was granted.
-create or replace function pms.outbox_wake_needed()
-returns boolean
-language plpgsql
-volatile
-security definer
-set search_path = pms, pg_temp
-as $$
-begin
-    if current_setting('transaction_isolation') <> 'read committed' then
-        return true;
-    end if;
-    perform pg_advisory_xact_lock_shared(pms.outbox_wake_lock_key());
-    return exists (select from pms.outbox_bridges as b where b.idle);
-end;
-$$;
-
-revoke execute on function pms.outbox_wake_needed() from public;
 
 create or replace function pms.outbox_notify()
 returns trigger
