@@ -359,9 +359,10 @@ bool Bridge::drain_images() {
                         {"job_ids", job_ids},
                         {"request_ids", request_ids}});
         }
-        const bool full = rows.size() >= static_cast<size_t>(config_.batch_size);
-        images_.pending = full;
-        return full;
+        // Claim again until a claim finds nothing: under a steady stream the bridge stays busy
+        // (and writers need not notify it) instead of marking itself idle after every batch.
+        images_.pending = true;
+        return rows.size() >= static_cast<size_t>(config_.batch_size);
     } catch (const amqp::Error& e) {
         // The broker went away mid-batch: the rows roll back and go out after the reconnect.
         rabbitmq_lost(e.what());
@@ -414,9 +415,8 @@ bool Bridge::drain_cache() {
                     {"product_ids", product_ids},
                     {"first_outbox_id", Json::Int64(rows.front().id)},
                     {"last_outbox_id", Json::Int64(rows.back().id)}});
-        const bool full = rows.size() >= static_cast<size_t>(config_.batch_size);
-        invalidations_.pending = full;
-        return full;
+        invalidations_.pending = true;  // until a claim finds nothing, as for image.process
+        return rows.size() >= static_cast<size_t>(config_.batch_size);
     } catch (const std::exception& e) {
         drain_failed(invalidations_, e);
     }
