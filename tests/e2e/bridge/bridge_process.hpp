@@ -23,7 +23,6 @@ public:
     BridgeProcess(const BridgeProcess&) = delete;
     BridgeProcess& operator=(const BridgeProcess&) = delete;
 
-    pid_t pid() const { return pid_; }
     const std::string& log_path() const { return log_path_; }
 
     /// Sends `signal` unless the process has ended.
