@@ -6,15 +6,16 @@
 -- db/triggers/outbox_notify.sql for why no wake-up is lost. From the first call on, the session holds
 -- its own lock (pms.outbox_bridge_hold_lock), by which writers tell a live bridge from a killed one.
 -- Removes the rows of bridge sessions that ended.
--- Errors: 55P03 (lock_not_available) when a commit in flight holds the wake lock for over 1 s; the
--- bridge then stays busy and polls instead.
+-- Errors: 55P03 (lock_not_available) when a transaction holds the wake lock for over 100 ms (one that
+-- ran the trigger early with SET CONSTRAINTS ... IMMEDIATE); the bridge then stays busy, drains and
+-- tries again. Writers meanwhile notify rather than wait (pms.outbox_wake_needed).
 create or replace function api.outbox_bridge_idle()
 returns void
 language plpgsql
 volatile
 security definer
 set search_path = pms, pg_temp
-set lock_timeout = '1s'
+set lock_timeout = '100ms'
 as $$
 begin
     perform pms.outbox_bridge_hold_lock();

@@ -8,15 +8,17 @@
 --
 -- Why no wake-up is lost (the handshake with api.outbox_bridge_idle):
 --   writer, at commit:  take the wake lock SHARED (held until its commit is visible); read idle;
---                       notify if a bridge is idle (pms.outbox_wake_needed).
+--                       notify if a bridge is idle (pms.outbox_wake_needed). If the lock is not
+--                       free at once (a bridge is marking itself idle), notify without waiting.
 --   bridge, to wait:    mark itself idle and take the wake lock EXCLUSIVE in one transaction, commit;
 --                       then claim from the outbox once more; wait only if that found nothing.
 -- A writer that read "not idle" holds the shared lock until its rows are visible, so the bridge's
 -- exclusive lock waits for it and the bridge's last claim sees its rows. A writer that takes the shared
 -- lock after the bridge's exclusive one reads with a newer snapshot (READ COMMITTED takes one per
 -- statement) and sees idle, so it notifies. Under REPEATABLE READ or SERIALIZABLE the snapshot may be
--- older than the bridge's mark, so such writers always notify. Writers never wait on each other: shared
--- locks do not conflict. The poll timer of the bridge stays as the last safety net.
+-- older than the bridge's mark, so such writers always notify. Writers never wait: on each other (shared
+-- locks do not conflict), nor on a bridge (they only try). The poll timer of the bridge stays as the
+-- last safety net.
 --
 -- An idle row counts only while its session lives: a bridge holds a session-level advisory lock of its
 -- own (pms.outbox_bridge_hold_lock) from its first api.outbox_bridge_idle on, so a writer's SHARED try

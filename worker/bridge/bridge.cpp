@@ -286,10 +286,11 @@ bool Bridge::go_idle(Clock::time_point now) {
     }
     try {
         if (!outbox_->mark_idle()) {
-            // A commit in flight held the wake lock for long: stay busy and try again soon (the
-            // look that follows a successful mark sees what came meanwhile).
+            // A transaction holds the wake lock (it ran the trigger early, SET CONSTRAINTS ...
+            // IMMEDIATE): stay busy, so nothing wakes us; drain now and try again soon.
             log::debug("session not marked idle: the wake lock is busy; trying again soon");
             idle_marking_.retry_at = Clock::now() + config_.idle_retry;
+            request_drain();
             return false;
         }
     } catch (const std::exception& e) {

@@ -124,6 +124,30 @@ TEST(WakeUp, OnlyAWaitingBridgeIsNotifiedAndItWaitsForCommitsInFlight) {
     cleanup.commit();
 }
 
+TEST(WakeUp, AWriterNeverWaitsForABridgeThatIsMarkingItselfIdle) {
+    auto writer = owner_connection();
+    auto watcher = owner_connection();
+    Listener listener(*watcher);
+    pqxx::connection bridge(e2e::setting("PMS_BRIDGE_DATABASE_URL"));
+    forget_ended_bridges(bridge);
+
+    // The bridge is inside its idle mark: it holds the wake lock EXCLUSIVE until it commits.
+    pqxx::work marking(bridge);
+    marking.exec("select api.outbox_bridge_idle()");
+    const auto start = Clock::now();
+    insert_event(*writer);
+    EXPECT_LT(Clock::now() - start, milliseconds(500))
+        << "the writer's commit waited for the bridge";
+    EXPECT_TRUE(notified(*watcher, listener, seconds(2)))
+        << "a writer that cannot check must notify: the bridge may be about to wait";
+    marking.commit();
+    mark(bridge, "busy");
+
+    pqxx::work cleanup(*writer);
+    cleanup.exec0("delete from pms.outbox where payload ->> 'product_id' = '-1'");
+    cleanup.commit();
+}
+
 TEST(WakeUp, SparseCommitsArePublishedAtOnceWithoutPolling) {
     auto bridge = start_bridge({{"PMS_BRIDGE_POLL_INTERVAL", "3600"}});
     ASSERT_TRUE(bridge->wait_for_log("pms-bridge ready", seconds(30))) << bridge->log();
