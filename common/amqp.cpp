@@ -222,6 +222,12 @@ void Connection::bind_queue(std::string_view queue, std::string_view exchange,
     check(amqp_get_rpc_reply(state_.get()), "queue.bind");
 }
 
+uint32_t Connection::purge_queue(std::string_view queue) {
+    const amqp_queue_purge_ok_t* ok = amqp_queue_purge(state_.get(), kChannel, bytes(queue));
+    check(amqp_get_rpc_reply(state_.get()), "queue.purge");
+    return ok != nullptr ? ok->message_count : 0;
+}
+
 void Connection::enable_publisher_confirms() {
     amqp_confirm_select(state_.get(), kChannel);
     check(amqp_get_rpc_reply(state_.get()), "confirm.select");

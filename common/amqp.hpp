@@ -76,6 +76,8 @@ public:
     void declare_queue(std::string_view name, const QueueOptions& options);
     void bind_queue(std::string_view queue, std::string_view exchange,
                     std::string_view routing_key);
+    /// Removes every ready message of a queue; returns how many were removed.
+    uint32_t purge_queue(std::string_view queue);
 
     /// Puts the channel in confirm mode; publish() then returns each message's delivery tag.
     void enable_publisher_confirms();

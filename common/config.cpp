@@ -58,6 +58,8 @@ const std::vector<Setting>& all_settings() {
         {"PMS_BRIDGE_BATCH", "500", nullptr, kBridge, "outbox rows published per transaction"},
         {"PMS_BRIDGE_POLL_INTERVAL", "5", nullptr, kBridge,
          "seconds between outbox polls when no NOTIFY arrives"},
+        {"PMS_BRIDGE_STATS_INTERVAL", "60", nullptr, kBridge,
+         "seconds between status reports: delivery rate and backlog in the log and the database"},
         {"PMS_LOG_LEVEL", "info", nullptr, kAll, "debug, info, warn or error"},
     };
     return table;

@@ -45,7 +45,8 @@ select is(
 
 select functions_are('api', array[
     'create_user', 'create_product', 'get_product', 'list_products', 'update_product', 'delete_product',
-    'start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete']);
+    'start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete',
+    'outbox_bridge_idle', 'outbox_bridge_busy', 'outbox_bridge_stats', 'outbox_backlog']);
 
 select function_returns('api', 'create_user', array['text', 'text'], 'jsonb');
 select function_returns('api', 'create_product', array['bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');

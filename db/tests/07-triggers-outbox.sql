@@ -121,10 +121,10 @@ do $$ begin perform api.delete_product((select product_id from t), 'req-d'); end
 select is(pg_temp.events('cache.invalidate') -> -1, jsonb_build_object('product_id', (select product_id from t), 'version', (select before + 1 from v)),
           'delete: cache.invalidate with version + 1');
 
--- The wake-up: one pg_notify per INSERT statement on the outbox, not per row.
+-- The wake-up (its rules: 10-outbox-wake.sql).
 select trigger_is('pms', 'outbox', 'outbox_notify', 'pms', 'outbox_notify', 'outbox_notify calls pms.outbox_notify()');
 select is((select tgtype::integer from pg_trigger where tgname = 'outbox_notify' and tgrelid = 'pms.outbox'::regclass),
-          4, 'outbox_notify is AFTER INSERT FOR EACH STATEMENT (tgtype 4)');
+          5, 'outbox_notify is AFTER INSERT FOR EACH ROW (tgtype 5), a deferred constraint trigger');
 select ok((select prosrc ~ 'pg_notify\(''pms_outbox'', ''''\)' from pg_proc where oid = 'pms.outbox_notify()'::regprocedure),
           'it notifies channel pms_outbox with an empty payload');
 

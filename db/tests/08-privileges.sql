@@ -29,8 +29,9 @@ select set_eq($$select pg_temp.executable('pms_api')$$,
               array['create_user', 'create_product', 'get_product', 'list_products', 'update_product', 'delete_product'],
               'pms_api may execute exactly its six api functions');
 select set_eq($$select pg_temp.executable('pms_worker')$$,
-              array['start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete'],
-              'pms_worker may execute exactly its five api functions');
+              array['start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete',
+                    'outbox_bridge_idle', 'outbox_bridge_busy', 'outbox_bridge_stats', 'outbox_backlog'],
+              'pms_worker may execute exactly its nine api functions');
 select is_empty($$select pg_temp.executable('public')$$, 'PUBLIC may execute no function of api or pms');
 
 select schema_privs_are('api', 'pms_api', array['USAGE'], 'pms_api: USAGE on api');

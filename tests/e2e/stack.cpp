@@ -12,8 +12,7 @@
 
 namespace pms::e2e {
 
-namespace {
-std::string required(const char* name) {
+std::string setting(const char* name) {
     const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') {
         ADD_FAILURE() << name << " is not set: run the end-to-end tests through scripts/test";
@@ -21,16 +20,15 @@ std::string required(const char* name) {
     }
     return value;
 }
-}  // namespace
 
 std::string api_url() {
-    return required("PMS_API_URL");
+    return setting("PMS_API_URL");
 }
 std::string origin_dir() {
-    return required("PMS_TEST_ORIGIN_DIR");
+    return setting("PMS_TEST_ORIGIN_DIR");
 }
 std::string origin_url() {
-    return required("PMS_TEST_ORIGIN_URL");
+    return setting("PMS_TEST_ORIGIN_URL");
 }
 
 std::string publish_on_origin(const std::string& name, const std::string& bytes) {
@@ -41,7 +39,7 @@ std::string publish_on_origin(const std::string& name, const std::string& bytes)
 }
 
 void stack_control(const std::string& verb, const std::string& name) {
-    const std::string command = required("PMS_REPO_DIR") + "/scripts/stack " + verb + " " + name;
+    const std::string command = setting("PMS_REPO_DIR") + "/scripts/stack " + verb + " " + name;
     // The stack's settings come from the environment scripts/test loaded (PMS_STACK_*).
     EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }

@@ -5,6 +5,10 @@
 
 namespace pms::e2e {
 
+/// A variable that scripts/test sets (the stack's pms.env, PMS_REPO_DIR, ...); fails the calling
+/// test when it is missing.
+std::string setting(const char* name);
+
 /// PMS_API_URL: the API through nginx, e.g. http://127.0.0.1:28080.
 std::string api_url();
 /// PMS_TEST_ORIGIN_DIR / PMS_TEST_ORIGIN_URL: a folder served by the test origin and its URL.

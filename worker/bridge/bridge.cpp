@@ -9,6 +9,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/systemd_notify.hpp"
 #include "worker/bridge/outbox_payload.hpp"
 
 namespace pms::bridge {
@@ -59,6 +60,23 @@ std::string redis_location(const redis::Endpoint& endpoint) {
            std::to_string(endpoint.db);
 }
 
+/// A lost PostgreSQL connection, as opposed to an error of one statement.
+bool is_connection_error(const std::exception& error) {
+    return dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr ||
+           dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr;
+}
+
+/// libpq's messages run over several lines (LINE 1: ..., a caret): the first one says it, with
+/// the SQLSTATE when there is one.
+std::string first_line(const std::exception& error) {
+    std::string message = error.what();
+    message = message.substr(0, message.find('\n'));
+    if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
+        message = "SQLSTATE " + sql->sqlstate() + ": " + message;
+    }
+    return message;
+}
+
 PublisherOptions publisher_options(const BridgeConfig& config) {
     PublisherOptions options;
     options.url = config.amqp_url;
@@ -74,6 +92,12 @@ PublisherOptions publisher_options(const BridgeConfig& config) {
 Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
     : config_(config),
       stopping_(std::move(stopping)),
+      watchdog_(systemd::watchdog_interval()),
+      publish_stopping_([this] {
+          // A wait for confirms may last up to confirm_timeout: systemd must still hear from us.
+          watchdog_.ping_if_due();
+          return stopping_();
+      }),
       publisher_(publisher_options(config)),
       cache_(redis::Endpoint::parse(config.redis_url), config.redis_timeout, config.cache_ttl),
       redis_location_(redis_location(redis::Endpoint::parse(config.redis_url))),
@@ -85,6 +109,12 @@ Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
                 Backoff(config.backoff_initial, config.backoff_max, kJitter),
                 StateLog({"connected to RabbitMQ", "RabbitMQ unavailable; reconnecting",
                           "reconnected to RabbitMQ"})},
+      idle_marking_{{},
+                    Backoff(config.backoff_initial, config.backoff_max, kJitter),
+                    StateLog({"",
+                              "cannot mark the session idle; wake-ups may come late, polling "
+                              "every PMS_BRIDGE_POLL_INTERVAL",
+                              "marking the session idle again"})},
       redis_state_({"connected to Redis", "Redis unavailable; cache invalidations wait",
                     "reconnected to Redis"}),
       images_{
@@ -103,7 +133,8 @@ Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
           StateLog(
               {"",
                "cache.invalidate delivery failed; rows stay in the outbox, retrying with backoff",
-               "cache.invalidate delivering again"})} {}
+               "cache.invalidate delivering again"})},
+      stats_(Clock::now()) {}
 
 Bridge::~Bridge() = default;
 
@@ -111,8 +142,8 @@ void Bridge::run() {
     log::info("pms-bridge starting",
               {{"batch", config_.batch_size},
                {"poll_interval_ms", Json::Int64(config_.poll_interval.count())},
+               {"stats_interval_ms", Json::Int64(config_.stats_interval.count())},
                {"quorum_queues", config_.quorum_queues}});
-    stats_since_ = Clock::now();
     // Redis is needed only when invalidations come; connecting now reports its state early.
     try {
         cache_.connect();
@@ -122,27 +153,18 @@ void Bridge::run() {
     }
 
     while (!stopping_()) {
-        auto now = Clock::now();
-        if (!outbox_ && now >= postgres_.retry_at) {
-            connect_postgres();
-        }
-        if (!publisher_.connected() && now >= rabbitmq_.retry_at) {
-            connect_rabbitmq();
-        }
-        now = Clock::now();
+        watchdog_.ping_if_due();
+        connect_due(Clock::now());
+        const auto now = Clock::now();
         if (outbox_ && now >= next_poll_) {
-            // NOTIFY is lost while nobody listens and may be missed otherwise: poll as well.
+            // The safety net: a wake-up can be late (a bridge that could not mark itself idle)
+            // or lost with a connection.
             request_drain();
             next_poll_ = now + config_.poll_interval;
         }
-        bool more = false;
-        if (image_ready(now) && !stopping_()) {
-            more = drain_images() || more;
-        }
-        if (cache_ready(Clock::now()) && !stopping_()) {
-            more = drain_cache() || more;
-        }
-        log_stats(Clock::now(), false);
+        const bool more = drain_ready();
+        announce_ready();
+        report_status(Clock::now(), false);
         if (stopping_()) {
             break;
         }
@@ -151,11 +173,14 @@ void Bridge::run() {
             wait(Clock::now());
             continue;
         }
-        now = Clock::now();
-        wait(next_wake(now));
+        if (go_idle(Clock::now())) {
+            continue;  // the last look before waiting
+        }
+        wait(next_wake(Clock::now()));
     }
-    log_stats(Clock::now(), true);
+    systemd::notify("STOPPING=1");
     log::info("pms-bridge stopping");
+    report_status(Clock::now(), true);
     outbox_.reset();
     publisher_.disconnect();
 }
@@ -165,10 +190,29 @@ void Bridge::request_drain() {
     invalidations_.pending = true;
 }
 
+void Bridge::announce_ready() {
+    if (ready_announced_ || !outbox_ || !publisher_.connected()) {
+        return;
+    }
+    ready_announced_ = true;
+    systemd::notify("READY=1\nSTATUS=connected to PostgreSQL and RabbitMQ; drained once");
+    log::info("pms-bridge ready", {{"backend_pid", backend_pid_}});
+}
+
+void Bridge::connect_due(Clock::time_point now) {
+    if (!outbox_ && now >= postgres_.retry_at) {
+        connect_postgres();
+    }
+    if (!publisher_.connected() && now >= rabbitmq_.retry_at) {
+        connect_rabbitmq();
+    }
+}
+
 void Bridge::connect_postgres() {
     try {
         outbox_ = std::make_unique<Outbox>(config_.database_url);
         backend_pid_ = outbox_->backend_pid();
+        idle_ = false;  // a new session: writers do not know it yet
         postgres_.backoff.reset();
         postgres_.state.up("LISTEN " + std::string(kOutboxChannel) + ", backend pid " +
                            std::to_string(backend_pid_));
@@ -199,6 +243,7 @@ void Bridge::connect_rabbitmq() {
 
 void Bridge::postgres_lost(const std::string& error) {
     outbox_.reset();
+    idle_ = false;
     const auto delay = postgres_.backoff.next();
     postgres_.retry_at = Clock::now() + delay;
     postgres_.state.down(error, delay);
@@ -219,9 +264,57 @@ bool Bridge::cache_ready(Clock::time_point now) const {
     return outbox_ && invalidations_.pending && now >= invalidations_.retry_at;
 }
 
+bool Bridge::drain_ready() {
+    bool more = false;
+    if (image_ready(Clock::now()) && !stopping_()) {
+        more = drain_images() || more;
+    }
+    if (cache_ready(Clock::now()) && !stopping_()) {
+        more = drain_cache() || more;
+    }
+    return more;
+}
+
+void Bridge::batch_committed() {
+    // The batch's transaction marked the session busy (OutboxBatch), now visible to writers.
+    idle_ = false;
+}
+
+bool Bridge::go_idle(Clock::time_point now) {
+    if (idle_ || !outbox_ || image_ready(now) || cache_ready(now) || now < idle_marking_.retry_at) {
+        return false;
+    }
+    try {
+        if (!outbox_->mark_idle()) {
+            // A transaction holds the wake lock (it ran the trigger early, SET CONSTRAINTS ...
+            // IMMEDIATE): stay busy, so nothing wakes us; drain now and try again soon.
+            log::debug("session not marked idle: the wake lock is busy; trying again soon");
+            idle_marking_.retry_at = Clock::now() + config_.idle_retry;
+            request_drain();
+            return false;
+        }
+    } catch (const std::exception& e) {
+        if (is_connection_error(e) || !outbox_->is_open()) {
+            postgres_lost(e.what());
+        } else {
+            // E.g. the database lacks api.outbox_bridge_idle: the poll timer still drains.
+            const auto delay = idle_marking_.backoff.next();
+            idle_marking_.retry_at = Clock::now() + delay;
+            idle_marking_.state.down(first_line(e), delay);
+        }
+        return false;
+    }
+    idle_marking_.backoff.reset();
+    idle_marking_.state.up();
+    idle_ = true;
+    // Rows committed before the mark was visible announced themselves to nobody: look once more.
+    request_drain();
+    return true;
+}
+
 bool Bridge::drain_images() {
     try {
-        const auto batch = outbox_->claim(kImageTopic, config_.batch_size);
+        const auto batch = outbox_->claim(kImageTopic, config_.batch_size, idle_);
         const auto& rows = batch->rows();
         if (rows.empty() || stopping_()) {
             images_.pending = !rows.empty();
@@ -241,7 +334,7 @@ bool Bridge::drain_images() {
             add_distinct(request_ids, event.request_id);
             messages.push_back(std::move(event.message));
         }
-        const PublishOutcome outcome = publisher_.publish(messages, stopping_);
+        const PublishOutcome outcome = publisher_.publish(messages, publish_stopping_);
         if (!outcome.ok) {
             topic_failed(images_, outcome.failure + "; first outbox id " +
                                       std::to_string(rows.front().id) + ", request ids " +
@@ -249,12 +342,13 @@ bool Bridge::drain_images() {
             return false;  // rolls back: the rows stay for the next attempt
         }
         const int deleted = batch->complete();
+        batch_committed();
         if (deleted != static_cast<int>(rows.size())) {
             // The rows were locked by us: fewer means someone deleted them by hand meanwhile.
             log::warn("outbox_delete removed fewer rows than were published",
                       {{"published", Json::UInt64(rows.size())}, {"deleted", deleted}});
         }
-        published_ += rows.size();
+        stats_.add_published(rows.size());
         images_.backoff.reset();
         images_.state.up();
         if (log::enabled(log::Level::kDebug)) {
@@ -266,9 +360,10 @@ bool Bridge::drain_images() {
                         {"job_ids", job_ids},
                         {"request_ids", request_ids}});
         }
-        const bool full = rows.size() >= static_cast<size_t>(config_.batch_size);
-        images_.pending = full;
-        return full;
+        // Claim again until a claim finds nothing: under a steady stream the bridge stays busy
+        // (and writers need not notify it) instead of marking itself idle after every batch.
+        images_.pending = true;
+        return rows.size() >= static_cast<size_t>(config_.batch_size);
     } catch (const amqp::Error& e) {
         // The broker went away mid-batch: the rows roll back and go out after the reconnect.
         rabbitmq_lost(e.what());
@@ -280,7 +375,7 @@ bool Bridge::drain_images() {
 
 bool Bridge::drain_cache() {
     try {
-        const auto batch = outbox_->claim(kCacheTopic, config_.batch_size);
+        const auto batch = outbox_->claim(kCacheTopic, config_.batch_size, idle_);
         const auto& rows = batch->rows();
         if (rows.empty() || stopping_()) {
             invalidations_.pending = !rows.empty();
@@ -308,7 +403,8 @@ bool Bridge::drain_cache() {
             return false;
         }
         batch->complete();
-        invalidated_ += products.size();
+        batch_committed();
+        stats_.add_invalidated(rows.size());
         invalidations_.backoff.reset();
         invalidations_.state.up();
         Json::Value product_ids(Json::arrayValue);
@@ -320,9 +416,8 @@ bool Bridge::drain_cache() {
                     {"product_ids", product_ids},
                     {"first_outbox_id", Json::Int64(rows.front().id)},
                     {"last_outbox_id", Json::Int64(rows.back().id)}});
-        const bool full = rows.size() >= static_cast<size_t>(config_.batch_size);
-        invalidations_.pending = full;
-        return full;
+        invalidations_.pending = true;  // until a claim finds nothing, as for image.process
+        return rows.size() >= static_cast<size_t>(config_.batch_size);
     } catch (const std::exception& e) {
         drain_failed(invalidations_, e);
     }
@@ -331,19 +426,11 @@ bool Bridge::drain_cache() {
 
 void Bridge::drain_failed(Topic& topic, const std::exception& error) {
     // The batch's transaction is gone by now (unwound before this handler ran).
-    const bool connection_error = dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr ||
-                                  dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr;
-    if (connection_error || (outbox_ && !outbox_->is_open())) {
+    if (is_connection_error(error) || (outbox_ && !outbox_->is_open())) {
         postgres_lost(error.what());
         return;
     }
-    // libpq's messages run over several lines (LINE 1: ..., a caret): the first one says it.
-    std::string message = error.what();
-    message = message.substr(0, message.find('\n'));
-    if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
-        message = "SQLSTATE " + sql->sqlstate() + ": " + message;
-    }
-    topic_failed(topic, message);
+    topic_failed(topic, first_line(error));
 }
 
 void Bridge::topic_failed(Topic& topic, const std::string& error) {
@@ -364,6 +451,8 @@ Bridge::Clock::time_point Bridge::next_wake(Clock::time_point now) const {
     consider(outbox_ != nullptr, next_poll_);
     consider(outbox_ && publisher_.connected() && images_.pending, images_.retry_at);
     consider(outbox_ && invalidations_.pending, invalidations_.retry_at);
+    consider(outbox_ && !idle_ && idle_marking_.retry_at > now, idle_marking_.retry_at);
+    consider(true, watchdog_.due());
     return std::max(wake, now);
 }
 
@@ -378,6 +467,7 @@ void Bridge::wait(Clock::time_point until) {
                 // libpqxx reconnected by itself (it LISTENs again): treat it as a reconnect.
                 backend_pid_ = outbox_->backend_pid();
                 log::info("reconnected to PostgreSQL", {{"backend_pid", backend_pid_}});
+                idle_ = false;
                 request_drain();
             }
         } catch (const std::exception& e) {
@@ -393,24 +483,46 @@ void Bridge::wait(Clock::time_point until) {
     }
 }
 
-void Bridge::log_stats(Clock::time_point now, bool force) {
-    if (!force && now - stats_since_ < config_.stats_interval) {
+void Bridge::report_status(Clock::time_point now, bool final) {
+    if (!final && now - stats_.since() < config_.stats_interval) {
         return;
     }
-    const uint64_t published = published_ - published_reported_;
-    const uint64_t invalidated = invalidated_ - invalidated_reported_;
-    if (published != 0 || invalidated != 0) {
-        const double seconds =
-            std::max(std::chrono::duration<double>(now - stats_since_).count(), 0.001);
-        log::info("outbox delivered",
-                  {{"published", Json::UInt64(published)},
-                   {"published_per_s", static_cast<double>(published) / seconds},
-                   {"invalidated", Json::UInt64(invalidated)},
-                   {"seconds", seconds}});
+    const Interval interval = stats_.close(now);
+    Backlog backlog;
+    Json::Value waiting_images;  // null when unknown
+    Json::Value waiting_invalidations;
+    // At the end only the counters: the database may be what we are stopping for.
+    if (!final && outbox_) {
+        try {
+            backlog = parse_backlog(outbox_->backlog());
+            waiting_images = Json::Int64(backlog.images.rows);
+            waiting_invalidations = Json::Int64(backlog.invalidations.rows);
+            outbox_->report(stats_.published(), interval.published_per_s(), stats_.invalidated());
+        } catch (const std::exception& e) {
+            if (is_connection_error(e) || !outbox_->is_open()) {
+                postgres_lost(e.what());
+            } else {
+                log::warn("cannot read or report the outbox backlog", {{"error", first_line(e)}});
+            }
+        }
     }
-    published_reported_ = published_;
-    invalidated_reported_ = invalidated_;
-    stats_since_ = now;
+    const log::Level level = final ? log::Level::kInfo : status_level(interval, backlog);
+    log::write(level,
+               level == log::Level::kWarn ? "outbox not draining: rows wait and none went out"
+                                          : "outbox status",
+               {{"published", Json::UInt64(interval.published)},
+                {"published_per_s", interval.published_per_s()},
+                {"invalidated", Json::UInt64(interval.invalidated)},
+                {"seconds", interval.seconds},
+                {"waiting_image_process", waiting_images},
+                {"oldest_image_process_s", backlog.images.oldest_age_s},
+                {"waiting_cache_invalidate", waiting_invalidations},
+                {"oldest_cache_invalidate_s", backlog.invalidations.oldest_age_s},
+                {"published_total", Json::UInt64(stats_.published())},
+                {"invalidated_total", Json::UInt64(stats_.invalidated())}});
+    if (!final) {
+        systemd::notify("STATUS=" + systemd_status(interval, backlog));
+    }
 }
 
 }  // namespace pms::bridge

@@ -2,7 +2,8 @@
 /// The bridge's loop: keeps PostgreSQL, RabbitMQ and Redis connected (reconnecting each with
 /// backoff), and drains the outbox at start-up, on every NOTIFY, after every reconnect and on
 /// the poll timer: image.process rows to RabbitMQ, cache.invalidate rows to Redis, each topic
-/// on its own so that one failing dependency does not hold up the other.
+/// on its own so that one failing dependency does not hold up the other. Before it waits, it
+/// marks its session idle and looks once more, so that writers notify only a waiting bridge.
 
 #include <chrono>
 #include <cstdint>
@@ -14,9 +15,11 @@
 #include "common/backoff.hpp"
 #include "worker/bridge/bridge_config.hpp"
 #include "worker/bridge/cache_invalidator.hpp"
+#include "worker/bridge/delivery_stats.hpp"
 #include "worker/bridge/outbox.hpp"
 #include "worker/bridge/publisher.hpp"
 #include "worker/bridge/state_log.hpp"
+#include "worker/bridge/watchdog.hpp"
 
 namespace pms::bridge {
 
@@ -28,7 +31,8 @@ public:
 
     /// Runs until `stopping` says so. A batch in flight is finished or rolled back first; rows
     /// are deleted only after the broker confirmed them. Never returns because a dependency
-    /// failed: it reconnects.
+    /// failed: it reconnects. Tells systemd READY=1 once connected to PostgreSQL and RabbitMQ,
+    /// WATCHDOG=1 while it runs, STOPPING=1 when asked to stop.
     void run();
 
 private:
@@ -50,49 +54,65 @@ private:
         StateLog state;
     };
 
+    void connect_due(Clock::time_point now);
     void connect_postgres();
     void connect_rabbitmq();
     void postgres_lost(const std::string& error);
     void rabbitmq_lost(const std::string& error);
     void request_drain();
+    void announce_ready();
 
     bool image_ready(Clock::time_point now) const;
     bool cache_ready(Clock::time_point now) const;
-    /// Each drains one batch; true when it was full (more rows may wait).
+    /// Drains one batch of each topic that is ready; true when a batch was full (more rows may
+    /// wait).
+    bool drain_ready();
     bool drain_images();
     bool drain_cache();
+    /// After a batch committed: the session is no longer marked idle if it was.
+    void batch_committed();
     void topic_failed(Topic& topic, const std::string& error);
     /// Sorts out an exception from a drain: a lost connection, or a failure of the topic.
     void drain_failed(Topic& topic, const std::exception& error);
+
+    /// Before waiting with nothing ready to drain: marks the session idle (so that writers
+    /// notify) and asks for one more drain, which sees every commit the mark did not cover.
+    /// False when the session is already idle or could not be marked (then it polls soon).
+    bool go_idle(Clock::time_point now);
 
     /// Waits for a NOTIFY (or just sleeps without PostgreSQL) until `until`, at most a short
     /// slice, and services the broker's heartbeats.
     void wait(Clock::time_point until);
     Clock::time_point next_wake(Clock::time_point now) const;
-    void log_stats(Clock::time_point now, bool force);
+    /// Every stats interval: delivery rate and backlog to the log, the database and systemd;
+    /// `final`: at the end, the counters only.
+    void report_status(Clock::time_point now, bool final);
 
     BridgeConfig config_;
     std::function<bool()> stopping_;
+    Watchdog watchdog_;
+    /// What the publisher polls while it waits for confirms: keeps the watchdog fed as well.
+    std::function<bool()> publish_stopping_;
 
     std::unique_ptr<Outbox> outbox_;
     int backend_pid_ = 0;
+    /// The session is marked idle in pms.outbox_bridges (committed): writers notify it.
+    bool idle_ = false;
     Publisher publisher_;
     CacheInvalidator cache_;
     std::string redis_location_;
 
     Link postgres_;
     Link rabbitmq_;
+    /// Retries of api.outbox_bridge_idle after errors other than a lost connection.
+    Link idle_marking_;
     StateLog redis_state_;
     Topic images_;
     Topic invalidations_;
     Clock::time_point next_poll_{};
+    bool ready_announced_ = false;
 
-    // Counters for the periodic log line.
-    uint64_t published_ = 0;
-    uint64_t invalidated_ = 0;
-    uint64_t published_reported_ = 0;
-    uint64_t invalidated_reported_ = 0;
-    Clock::time_point stats_since_{};
+    DeliveryStats stats_;
 };
 
 }  // namespace pms::bridge

@@ -16,6 +16,7 @@ BridgeConfig BridgeConfig::load(const Config& config) {
     c.quorum_queues = config.integer("PMS_AMQP_QUORUM", 0, 1) == 1;
     c.batch_size = static_cast<int>(config.integer("PMS_BRIDGE_BATCH", 1, 10000));
     c.poll_interval = std::chrono::seconds(config.integer("PMS_BRIDGE_POLL_INTERVAL", 1, 3600));
+    c.stats_interval = std::chrono::seconds(config.integer("PMS_BRIDGE_STATS_INTERVAL", 1, 3600));
     c.log_level = config.string("PMS_LOG_LEVEL");
 
     // Fail at start-up on what no retry can fix, instead of retrying it forever.

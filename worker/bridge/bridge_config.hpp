@@ -15,6 +15,8 @@ struct BridgeConfig {
     bool quorum_queues = false;
     int batch_size = 500;
     std::chrono::milliseconds poll_interval{5000};
+    /// How often delivery counters and the backlog are logged and reported to the database.
+    std::chrono::milliseconds stats_interval{60000};
     std::string log_level = "info";
 
     // Fixed tunables: no variable yet, because no operator has needed to change them.
@@ -31,8 +33,8 @@ struct BridgeConfig {
     /// Retry delays of every dependency and every failed drain.
     std::chrono::milliseconds backoff_initial{100};
     std::chrono::milliseconds backoff_max{10000};
-    /// How often the publish counters are logged (only when something happened).
-    std::chrono::milliseconds stats_interval{60000};
+    /// Next try to mark the session idle after api.outbox_bridge_idle timed out on its lock.
+    std::chrono::milliseconds idle_retry{100};
 
     /// Reads and checks the settings; throws ConfigError naming the variable at fault.
     static BridgeConfig load(const Config& config);

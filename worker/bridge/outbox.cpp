@@ -1,8 +1,11 @@
 /// Outbox access through libpqxx 6.4: notification_receiver for LISTEN, prepared statements for
-/// api.outbox_claim and api.outbox_delete.
+/// the api.outbox_* functions.
 #include "worker/bridge/outbox.hpp"
 
+#include <stdexcept>
 #include <string>
+
+#include "common/json.hpp"
 
 namespace pms::bridge {
 
@@ -11,6 +14,13 @@ namespace {
 // Each SQL call is named once and prepared once per connection.
 constexpr const char* kClaim = "outbox_claim";
 constexpr const char* kDelete = "outbox_delete";
+constexpr const char* kBusy = "outbox_bridge_busy";
+constexpr const char* kIdle = "outbox_bridge_idle";
+constexpr const char* kStats = "outbox_bridge_stats";
+constexpr const char* kBacklog = "outbox_backlog";
+
+/// SQLSTATE of a lock wait that hit lock_timeout.
+constexpr const char* kLockNotAvailable = "55P03";
 
 /// A bigint[] literal ("{1,2,3}") for the ids parameter.
 std::string id_array(const std::vector<OutboxRow>& rows) {
@@ -49,12 +59,16 @@ private:
     bool notified_ = false;
 };
 
-OutboxBatch::OutboxBatch(pqxx::connection& connection, std::string_view topic, int limit)
+OutboxBatch::OutboxBatch(pqxx::connection& connection, std::string_view topic, int limit,
+                         bool mark_busy)
     : transaction_(connection, "outbox batch") {
     const pqxx::result result = transaction_.exec_prepared(kClaim, std::string(topic), limit);
     rows_.reserve(result.size());
     for (const pqxx::row& row : result) {
         rows_.push_back(OutboxRow{row[0].as<int64_t>(), row[1].as<std::string>()});
+    }
+    if (mark_busy && !rows_.empty()) {
+        transaction_.exec_prepared(kBusy);
     }
 }
 
@@ -72,9 +86,17 @@ Outbox::Outbox(const std::string& url) : connection_(url) {
     {
         pqxx::nontransaction setup(connection_, "setup");
         setup.exec0("set application_name = 'pms-bridge'");
+        // A batch's DELETE need not wait for its WAL flush: if PostgreSQL crashed before the
+        // flush, the rows would come back and be published again, which at-least-once delivery
+        // allows; nothing can be lost by it. It takes a disk flush off every batch.
+        setup.exec0("set synchronous_commit = off");
     }
     connection_.prepare(kClaim, "select id, payload::text from api.outbox_claim($1, $2)");
     connection_.prepare(kDelete, "select api.outbox_delete($1::bigint[])");
+    connection_.prepare(kBusy, "select from api.outbox_bridge_busy()");
+    connection_.prepare(kIdle, "select from api.outbox_bridge_idle()");
+    connection_.prepare(kStats, "select from api.outbox_bridge_stats($1, $2, $3)");
+    connection_.prepare(kBacklog, "select api.outbox_backlog()::text");
     // LISTEN before the first drain: an event committed in between wakes us, none is missed.
     receiver_ = std::make_unique<Receiver>(connection_);
 }
@@ -95,8 +117,40 @@ bool Outbox::wait_for_notification(std::chrono::milliseconds timeout) {
     return receiver_->take();
 }
 
-std::unique_ptr<OutboxBatch> Outbox::claim(std::string_view topic, int limit) {
-    return std::make_unique<OutboxBatch>(connection_, topic, limit);
+std::unique_ptr<OutboxBatch> Outbox::claim(std::string_view topic, int limit, bool mark_busy) {
+    return std::make_unique<OutboxBatch>(connection_, topic, limit, mark_busy);
+}
+
+bool Outbox::mark_idle() {
+    try {
+        pqxx::work transaction(connection_, "bridge idle");
+        transaction.exec_prepared(kIdle);
+        transaction.commit();
+        return true;
+    } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() == kLockNotAvailable) {
+            return false;
+        }
+        throw;
+    }
+}
+
+void Outbox::report(uint64_t published, double published_per_s, uint64_t invalidated) {
+    pqxx::work transaction(connection_, "bridge stats");
+    transaction.exec_prepared(kStats, static_cast<int64_t>(published), published_per_s,
+                              static_cast<int64_t>(invalidated));
+    transaction.commit();
+}
+
+Json::Value Outbox::backlog() {
+    pqxx::read_transaction transaction(connection_, "outbox backlog");
+    const std::string text = transaction.exec_prepared1(kBacklog)[0].as<std::string>();
+    transaction.commit();
+    auto value = json::parse_strict(text, nullptr);
+    if (!value) {
+        throw std::runtime_error("api.outbox_backlog() returned no JSON object: " + text);
+    }
+    return *value;
 }
 
 }  // namespace pms::bridge

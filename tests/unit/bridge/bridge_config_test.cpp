@@ -37,6 +37,7 @@ protected:
                                              "PMS_AMQP_QUORUM",
                                              "PMS_BRIDGE_BATCH",
                                              "PMS_BRIDGE_POLL_INTERVAL",
+                                             "PMS_BRIDGE_STATS_INTERVAL",
                                              "PMS_LOG_LEVEL"};
     std::vector<std::pair<std::string, std::string>> saved_;
 };
@@ -49,6 +50,7 @@ TEST_F(BridgeConfigTest, Defaults) {
     EXPECT_FALSE(c.quorum_queues);
     EXPECT_EQ(c.batch_size, 500);
     EXPECT_EQ(c.poll_interval, std::chrono::seconds(5));
+    EXPECT_EQ(c.stats_interval, std::chrono::seconds(60));
     EXPECT_EQ(c.log_level, "info");
 }
 
@@ -62,10 +64,12 @@ TEST_F(BridgeConfigTest, DatabaseUrlFallsBackAndCanBeOverridden) {
 TEST_F(BridgeConfigTest, ReadsNumbersAndQuorum) {
     setenv("PMS_BRIDGE_BATCH", "50", 1);
     setenv("PMS_BRIDGE_POLL_INTERVAL", "2", 1);
+    setenv("PMS_BRIDGE_STATS_INTERVAL", "1", 1);
     setenv("PMS_AMQP_QUORUM", "1", 1);
     const BridgeConfig c = BridgeConfig::load(Config(kBridge));
     EXPECT_EQ(c.batch_size, 50);
     EXPECT_EQ(c.poll_interval, std::chrono::seconds(2));
+    EXPECT_EQ(c.stats_interval, std::chrono::seconds(1));
     EXPECT_TRUE(c.quorum_queues);
 }
 
@@ -74,6 +78,7 @@ TEST_F(BridgeConfigTest, RejectsValuesNoRetryCouldFix) {
              {"PMS_BRIDGE_BATCH", "0"},
              {"PMS_BRIDGE_BATCH", "many"},
              {"PMS_BRIDGE_POLL_INTERVAL", "0"},
+             {"PMS_BRIDGE_STATS_INTERVAL", "0"},
              {"PMS_AMQP_QUORUM", "yes"},
              {"PMS_REDIS_URL", "http://127.0.0.1:6379"},
              {"PMS_AMQP_URL", "127.0.0.1:5672"}}) {

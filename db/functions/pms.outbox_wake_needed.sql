@@ -1,0 +1,30 @@
+-- pms.outbox_wake_needed: whether the committing transaction must NOTIFY pms_outbox.
+
+-- The writer's half of the handshake in db/triggers/outbox_notify.sql: take the wake lock SHARED (held to
+-- the end of the commit), then see whether a live bridge waits. A writer never waits for the lock: if a
+-- bridge holds it or queues for it EXCLUSIVE (it is marking itself idle right now), the writer just
+-- notifies. Volatile on purpose: the read of pms.outbox_bridges takes its own snapshot, after the lock
+-- was granted. Under REPEATABLE READ or SERIALIZABLE the snapshot may predate a bridge's idle mark:
+-- then always.
+create or replace function pms.outbox_wake_needed()
+returns boolean
+language plpgsql
+volatile
+security definer
+set search_path = pms, pg_temp
+as $$
+begin
+    if current_setting('transaction_isolation') <> 'read committed' then
+        return true;
+    end if;
+    if not pg_try_advisory_xact_lock_shared(pms.outbox_wake_lock_key()) then
+        return true;
+    end if;
+    -- CASE: the liveness test only for idle rows, whatever order the planner would choose.
+    return exists (select
+                     from pms.outbox_bridges as b
+                    where case when b.idle then not pms.outbox_bridge_ended(b.backend_pid) else false end);
+end;
+$$;
+
+revoke execute on function pms.outbox_wake_needed() from public;
