@@ -72,12 +72,8 @@ bool has_http_scheme(std::string_view url) {
     return starts("http://") || starts("https://");
 }
 
-HttpFetcher::HttpFetcher(AddressFilter filter, FetchLimits limits, std::string user_agent,
-                         KeepAlive keep_alive)
-    : filter_(std::move(filter)),
-      limits_(limits),
-      user_agent_(std::move(user_agent)),
-      keep_alive_(std::move(keep_alive)) {}
+HttpFetcher::HttpFetcher(AddressFilter filter, FetchLimits limits, std::string user_agent)
+    : filter_(std::move(filter)), limits_(limits), user_agent_(std::move(user_agent)) {}
 
 std::string HttpFetcher::fetch(const std::string& url) {
     if (!has_http_scheme(url)) {
@@ -111,8 +107,6 @@ std::string HttpFetcher::fetch(const std::string& url) {
     easy_.set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(&transfer));
     easy_.set(CURLOPT_WRITEFUNCTION, &append_body);
     easy_.set(CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
-    TransferTicker ticker(keep_alive_);
-    ticker.attach(easy_);
 
     const CURLcode code = easy_.perform();
     if (code == CURLE_OK) {

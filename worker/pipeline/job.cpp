@@ -1,6 +1,8 @@
 /// The steps of one image job and the decision between completing, failing and retrying.
 #include "worker/pipeline/job.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
 #include "common/sha256.hpp"
 #include "worker/pipeline/backoff.hpp"
@@ -82,6 +84,11 @@ JobOutcome JobRunner::run(const JobMessage& message, int attempt) {
             log::info("job skipped", {{"job_id", job_id}, {"reason", start.reason}});
             return outcome;
         }
+        attempt = std::max(attempt, start.attempts);
+        outcome.attempt = attempt;
+        if (attempt > retry_.max_attempts) {
+            return give_up(message, attempt);
+        }
         log::debug("job started", {{"job_id", job_id},
                                    {"product_id", Json::Int64(start.product_id)},
                                    {"position", start.position},
@@ -106,9 +113,26 @@ JobOutcome JobRunner::run(const JobMessage& message, int attempt) {
     }
 }
 
+JobOutcome JobRunner::give_up(const JobMessage& message, int attempt) {
+    JobOutcome outcome;
+    outcome.kind = JobOutcome::Kind::kFailed;
+    outcome.attempt = attempt;
+    outcome.detail = "gave up after " + std::to_string(attempt - 1) +
+                     " attempts: the last did not finish (the worker stopped or crashed while "
+                     "processing this image)";
+    const std::string status = store_.fail(message.job_id, outcome.detail, message.request_id);
+    log::error("job given up: its deliveries never finished",
+               {{"job_id", message.job_id},
+                {"attempt", attempt},
+                {"max_attempts", retry_.max_attempts},
+                {"status", status}});
+    return outcome;
+}
+
 JobOutcome JobRunner::on_failure(const JobMessage& message, int attempt, const Failure& failure) {
     const Json::Int64 job_id = message.job_id;
     JobOutcome outcome;
+    outcome.attempt = attempt;
     outcome.detail = failure.what();
     if (should_retry(failure.kind(), attempt, retry_.max_attempts)) {
         outcome.kind = JobOutcome::Kind::kRetry;

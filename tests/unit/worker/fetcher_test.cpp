@@ -152,19 +152,6 @@ TEST_F(FetcherTest, UndeclaredLengthIsCappedWhileStreaming) {
     EXPECT_STREQ(failure.what(), "image too large: more than 1000 bytes");
 }
 
-TEST_F(FetcherTest, CallsTheKeepAliveHookDuringLongTransfers) {
-    TestHttpServer server([](const testing::Request&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-        return TestHttpServer::response(200, "late");
-    });
-    int calls = 0;  // the hook runs on the fetching thread
-    HttpFetcher fetcher(AddressFilter::from_list({"127.0.0.1"}), limits(), "test",
-                        [&calls] { ++calls; });
-    EXPECT_EQ(fetcher.fetch(server.url("/slow.jpg")), "late");
-    EXPECT_GE(calls, 2);
-    EXPECT_LE(calls, 3);
-}
-
 TEST_F(FetcherTest, ExactlyTheLimitIsAccepted) {
     TestHttpServer server([](const testing::Request&) {
         return "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(1000, 'x');
