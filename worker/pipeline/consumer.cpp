@@ -112,7 +112,7 @@ void Consumer::serve() {
     while (!stop_.load()) {
         settle_finished();
         dispatch();
-        const auto wait = pool_.in_flight() > 0 ? kBusyPoll : kIdlePoll;
+        const auto wait = watchdog_.bound(pool_.in_flight() > 0 ? kBusyPoll : kIdlePoll);
         if (std::optional<amqp::Delivery> delivery = connection_->next_delivery(wait)) {
             accept(std::move(*delivery));
             dispatch();

@@ -1,6 +1,8 @@
 /// Rate-limited WATCHDOG=1.
 #include "worker/pipeline/watchdog.hpp"
 
+#include <algorithm>
+
 #include "common/systemd_notify.hpp"
 
 namespace pms::worker {
@@ -17,6 +19,15 @@ void Watchdog::tick() {
         last_ = now;
         systemd::notify("WATCHDOG=1");
     }
+}
+
+std::chrono::milliseconds Watchdog::bound(std::chrono::milliseconds wait) const {
+    if (interval_.count() == 0) {
+        return wait;
+    }
+    const auto due = last_ + interval_ - std::chrono::steady_clock::now();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(due);
+    return std::clamp(left, std::chrono::milliseconds(1), wait);
 }
 
 }  // namespace pms::worker

@@ -11,6 +11,9 @@ public:
     explicit Watchdog(std::chrono::microseconds interval);
     /// Pings when the interval has passed since the last ping; cheap otherwise.
     void tick();
+    /// How long a loop may wait before its next tick(): `wait`, or less when a ping is due
+    /// sooner.
+    std::chrono::milliseconds bound(std::chrono::milliseconds wait) const;
 
 private:
     std::chrono::microseconds interval_;
