@@ -7,13 +7,14 @@
 
 namespace pms::worker {
 
-EncodedImage transform(std::string_view source, const TransformOptions& options) {
+EncodedImage transform(std::string source, const TransformOptions& options) {
     const gd::Format format = gd::sniff(source);
     if (format == gd::Format::kUnknown) {
         throw permanent_failure("not an image: the bytes are not JPEG, PNG, GIF or WebP");
     }
     const Size box{options.max_width, options.max_height};
     DecodedImage decoded = decode_for(source, format, box, options.decode);
+    std::string().swap(source);
 
     EncodedImage result;
     result.source_size = oriented(decoded.stored, decoded.orientation);

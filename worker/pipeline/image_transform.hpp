@@ -30,6 +30,8 @@ struct EncodedImage {
 
 /// Decodes JPEG, PNG, GIF or WebP (the bytes' signature decides), fits and encodes it.
 /// Throws a permanent Failure when the bytes are not an image that can be decoded safely.
-EncodedImage transform(std::string_view source, const TransformOptions& options);
+/// Takes the source to free it once decoded: with several jobs at once, a download held while
+/// its pixels are resampled is memory for nothing.
+EncodedImage transform(std::string source, const TransformOptions& options);
 
 }  // namespace pms::worker

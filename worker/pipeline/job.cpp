@@ -33,11 +33,12 @@ const char* name_of(JobOutcome::Kind kind) {
 CompletedImage JobRunner::produce(const JobMessage& message, const StartDecision& start) {
     const Json::Int64 job_id = message.job_id;
     const auto fetch_start = Clock::now();
-    const std::string source = source_.fetch(start.source_url);
+    std::string source = source_.fetch(start.source_url);
+    const size_t source_bytes = source.size();
     const Json::Int64 fetch_ms = milliseconds_since(fetch_start);
 
     const auto transform_start = Clock::now();
-    const EncodedImage image = transform(source, transform_);
+    const EncodedImage image = transform(std::move(source), transform_);
     const Json::Int64 transform_ms = milliseconds_since(transform_start);
 
     // Content-addressed: a redelivered job writes the same key, never a second object.
@@ -55,7 +56,7 @@ CompletedImage JobRunner::produce(const JobMessage& message, const StartDecision
                                {"product_id", Json::Int64(start.product_id)},
                                {"position", start.position},
                                {"key", object.key},
-                               {"source_bytes", Json::UInt64(source.size())},
+                               {"source_bytes", Json::UInt64(source_bytes)},
                                {"source_width", image.source_size.width},
                                {"source_height", image.source_size.height},
                                {"width", image.size.width},

@@ -144,26 +144,56 @@ gd::Image box_shrink(const gd::Image& source, int fx, int fy) {
     return result;
 }
 
-gd::Image lanczos(const gd::Image& source, int width, int height) {
-    const std::vector<Taps> columns = taps_for(source.width(), width);
-    const std::vector<Taps> rows = taps_for(source.height(), height);
+/// Horizontally filtered source rows, kept in float (no rounding between the passes) for as long
+/// as the vertical taps need them: a ring of as many rows as the widest vertical window, rather
+/// than the whole intermediate image.
+class FilteredRows {
+public:
+    FilteredRows(const gd::Image& source, const std::vector<Taps>& columns, size_t window)
+        : source_(source), columns_(columns), window_(window), rows_(window * columns.size()) {}
 
-    // Horizontal pass: every source row, to the output width.
-    gd::Image narrowed = gd::Image::truecolor(width, source.height());
-    for (int y = 0; y < source.height(); ++y) {
-        const int* in = source.row(y);
-        int* out = narrowed.row(y);
-        for (int x = 0; x < width; ++x) {
-            const Taps& taps = columns[static_cast<size_t>(x)];
+    /// Row `y` of the source filtered to the output width; rows must be asked for in windows
+    /// that only move down (as the vertical taps do).
+    const Sums4* row(int y) {
+        while (next_ <= y) {
+            filter(next_++);
+        }
+        return slot(y);
+    }
+
+private:
+    Sums4* slot(int y) { return &rows_[static_cast<size_t>(y) % window_ * columns_.size()]; }
+
+    void filter(int y) {
+        const int* in = source_.row(y);
+        Sums4* out = slot(y);
+        for (size_t x = 0; x < columns_.size(); ++x) {
+            const Taps& taps = columns_[x];
             const int* p = in + taps.first;
             Sums4 sums{};
             for (const float w : taps.weights) {
                 sums += w * widen(p++);
             }
-            out[x] = narrow(sums);
+            out[x] = sums;
         }
     }
-    // Vertical pass: each output row from the rows its taps name.
+
+    const gd::Image& source_;
+    const std::vector<Taps>& columns_;
+    size_t window_;
+    std::vector<Sums4> rows_;
+    int next_ = 0;  ///< the next source row to filter
+};
+
+gd::Image lanczos(const gd::Image& source, int width, int height) {
+    const std::vector<Taps> columns = taps_for(source.width(), width);
+    const std::vector<Taps> rows = taps_for(source.height(), height);
+    size_t window = 1;
+    for (const Taps& taps : rows) {
+        window = std::max(window, taps.weights.size());
+    }
+    FilteredRows filtered(source, columns, window);
+
     gd::Image result = gd::Image::truecolor(width, height);
     std::vector<Sums4> sums(static_cast<size_t>(width));
     for (int y = 0; y < height; ++y) {
@@ -171,9 +201,9 @@ gd::Image lanczos(const gd::Image& source, int width, int height) {
         std::fill(sums.begin(), sums.end(), Sums4{});
         for (size_t k = 0; k < taps.weights.size(); ++k) {
             const float w = taps.weights[k];
-            const int* in = narrowed.row(taps.first + static_cast<int>(k));
-            for (int x = 0; x < width; ++x) {
-                sums[static_cast<size_t>(x)] += w * widen(in + x);
+            const Sums4* in = filtered.row(taps.first + static_cast<int>(k));
+            for (size_t x = 0; x < sums.size(); ++x) {
+                sums[x] += w * in[x];
             }
         }
         int* out = result.row(y);

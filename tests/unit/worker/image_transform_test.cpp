@@ -34,7 +34,7 @@ std::string png_of(int width, int height) {
 }
 
 /// The permanent failure transform() throws, or a failed test.
-std::string permanent_error(std::string_view source, const TransformOptions& options = {}) {
+std::string permanent_error(const std::string& source, const TransformOptions& options = {}) {
     try {
         transform(source, options);
     } catch (const Failure& failure) {
