@@ -127,26 +127,24 @@ void Consumer::drain() {
     if (pool_.in_flight() > 0) {
         log::info("stopping: finishing the jobs in flight", {{"jobs", pool_.in_flight()}});
     }
-    while (pool_.in_flight() > 0) {
-        settle_finished();
-        if (connection_) {
-            try {
+    while (true) {
+        try {
+            settle_finished();
+            if (pool_.in_flight() == 0) {
+                return;
+            }
+            if (connection_) {
                 // Keeps heartbeats flowing; what still arrives is left unacked, for others.
                 (void)connection_->next_delivery(kBusyPoll);
-            } catch (const amqp::Error& error) {
-                log::warn("RabbitMQ connection lost while stopping", {{"error", error.what()}});
-                connection_.reset();
+            } else {
+                std::this_thread::sleep_for(kBusyPoll);
             }
-        } else {
-            std::this_thread::sleep_for(kBusyPoll);
+        } catch (const amqp::Error& error) {
+            // The jobs still finish; their messages come back to whoever consumes next.
+            log::warn("RabbitMQ connection lost while stopping", {{"error", error.what()}});
+            connection_.reset();
         }
         watchdog_.tick();
-    }
-    try {
-        settle_finished();
-    } catch (const amqp::Error& error) {
-        log::warn("RabbitMQ connection lost while stopping", {{"error", error.what()}});
-        connection_.reset();
     }
 }
 

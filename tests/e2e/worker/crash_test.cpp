@@ -45,6 +45,7 @@ int completions_logged(long long job_id) {
 
 TEST(WorkerCrash, AJobKilledMidwayIsRedeliveredAndFinishedOnce) {
     const Product product = slow_product();
+    ASSERT_GT(product.id, 0);
     wait_for_attempt(product, 1);
     kill_worker();  // SIGKILL: no chance to ack, hand back or clean up
     EXPECT_EQ(job_row(product, 0).status, "processing");
@@ -64,6 +65,7 @@ TEST(WorkerCrash, AJobKilledMidwayIsRedeliveredAndFinishedOnce) {
 TEST(WorkerCrash, AJobThatKeepsKillingTheWorkerIsGivenUp) {
     // PMS_WORKER_MAX_ATTEMPTS is 3: three deliveries die with the worker, the fourth gives up.
     const Product product = slow_product();
+    ASSERT_GT(product.id, 0);
     for (int attempt = 1; attempt <= 3; ++attempt) {
         wait_for_attempt(product, attempt);
         kill_worker();
@@ -80,6 +82,7 @@ TEST(WorkerCrash, AJobThatKeepsKillingTheWorkerIsGivenUp) {
 
 TEST(WorkerStop, SigtermFinishesTheJobInFlightBeforeExiting) {
     const Product product = slow_product();
+    ASSERT_GT(product.id, 0);
     wait_for_attempt(product, 1);
     const size_t log_before = worker_log().size();
     stack_control("stop", "pms-worker");  // SIGTERM, then waits for the exit

@@ -111,5 +111,35 @@ TEST(WorkerTransient, AnS3OutageIsRetriedThroughTheDelayQueue) {
     EXPECT_EQ(s3_keys(product).size(), 1U);
 }
 
+TEST(WorkerTransient, APostgresOutageIsWaitedOutWithTheJobUnacked) {
+    // The download takes a few seconds; PostgreSQL goes away meanwhile, so the write-back
+    // finds it down and waits for it, holding the job.
+    const std::string name = unique("pgdown") + ".jpg";
+    publish_on_origin(name, slow_jpeg());
+    const Product product = create_product({origin_url() + "/slow/" + name});
+    ASSERT_GT(product.id, 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (job_row(product, 0).status != "processing" &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const size_t log_before = worker_log().size();
+    stack_control("stop", "postgres");
+    const auto waiting_until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool waiting = false;
+    while (!waiting && std::chrono::steady_clock::now() < waiting_until) {
+        waiting = worker_log().find("PostgreSQL unreachable", log_before) != std::string::npos;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    stack_control("start", "postgres");  // whatever happens: the next tests need it
+    EXPECT_TRUE(waiting) << "the worker did not notice PostgreSQL was gone";
+
+    const Json::Value done = wait_until_processed(product);
+    EXPECT_EQ(done["image_status"].asString(), "done") << done.toStyledString();
+    const JobRow row = job_row(product, 0);
+    EXPECT_EQ(row.attempts, 1) << "waited out within the same delivery";
+    EXPECT_EQ(s3_keys(product).size(), 1U);
+}
+
 }  // namespace
 }  // namespace pms::e2e::worker

@@ -51,19 +51,38 @@ bool alive(pid_t pid) {
 
 }  // namespace
 
+/// POSTs `body` to the API path, retrying while the API answers 503 ("retry shortly", as it
+/// does once per child after a PostgreSQL restart, which some of these tests cause).
+HttpResponse post_retrying(const std::string& path, const std::string& body) {
+    HttpResponse response;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        response = post_json(api_url() + path, body);
+        if (response.status != 503) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return response;
+}
+
 Product create_product(const std::vector<std::string>& images) {
-    const long long user = create_user(unique("worker-e2e"));
+    const HttpResponse user =
+        post_retrying("/api/v1/users", "{\"name\": \"" + unique("worker-e2e") + "\"}");
+    EXPECT_EQ(user.status, 201) << user.body;
     std::string list;
     for (const std::string& image : images) {
         list += (list.empty() ? "\"" : ", \"") + image + "\"";
     }
-    const HttpResponse created = post_json(
-        api_url() + "/api/v1/products",
-        "{\"user_id\": " + std::to_string(user) +
+    const HttpResponse created = post_retrying(
+        "/api/v1/products",
+        "{\"user_id\": " + std::to_string(user.json()["id"].asInt64()) +
             ", \"product_name\": \"Worker test\", \"product_price\": 1, \"product_images\": [" +
             list + "]}");
-    EXPECT_EQ(created.status, 201) << created.body;
     Product product;
+    if (created.status != 201) {
+        ADD_FAILURE() << "POST /api/v1/products: " << created.status << " " << created.body;
+        return product;
+    }
     product.id = created.json()["id"].asInt64();
     product.url = api_url() + created.header("location");
     return product;
@@ -73,12 +92,14 @@ Json::Value wait_for(const Product& product, const std::function<bool(const Json
                      std::chrono::seconds bound, const std::string& what) {
     const auto deadline = std::chrono::steady_clock::now() + bound;
     Json::Value body;
-    while (std::chrono::steady_clock::now() < deadline) {
+    while (product.id > 0 && std::chrono::steady_clock::now() < deadline) {
         const HttpResponse response = get(product.url);
-        EXPECT_EQ(response.status, 200) << response.body;
-        body = response.json();
-        if (done(body)) {
-            return body;
+        if (response.status != 503) {  // see post_retrying
+            EXPECT_EQ(response.status, 200) << response.body;
+            body = response.json();
+            if (done(body)) {
+                return body;
+            }
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

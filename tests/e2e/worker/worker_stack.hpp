@@ -25,7 +25,8 @@ struct Product {
     std::string url;  ///< the API URL of the product
 };
 
-/// POSTs a product of a new user with these image URLs (201 expected).
+/// POSTs a product of a new user with these image URLs (201 expected; a failed test and id 0
+/// otherwise).
 Product create_product(const std::vector<std::string>& images);
 
 /// GETs the product until `done` says so (bounded: fails the test after `bound`); returns the

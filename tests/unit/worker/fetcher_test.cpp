@@ -152,6 +152,19 @@ TEST_F(FetcherTest, UndeclaredLengthIsCappedWhileStreaming) {
     EXPECT_STREQ(failure.what(), "image too large: more than 1000 bytes");
 }
 
+TEST_F(FetcherTest, ASlowOriginTimesOutTransiently) {
+    TestHttpServer server([](const testing::Request&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        return TestHttpServer::response(200, "late");
+    });
+    FetchLimits quick = limits();
+    quick.timeout = std::chrono::seconds(1);
+    HttpFetcher fetcher(AddressFilter::from_list({"127.0.0.1"}), quick, "test");
+    const Failure failure = fetch_failure(fetcher, server.url("/slow.jpg"));
+    EXPECT_FALSE(failure.permanent());
+    EXPECT_NE(std::string(failure.what()).find("timed out"), std::string::npos) << failure.what();
+}
+
 TEST_F(FetcherTest, ExactlyTheLimitIsAccepted) {
     TestHttpServer server([](const testing::Request&) {
         return "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + std::string(1000, 'x');
