@@ -42,7 +42,8 @@ public:
     /// multiple of 90 degrees (5-8 swap width and height). Other values copy it unchanged.
     Image oriented(int exif_orientation) const;
 
-    /// Row `y` of a truecolor image: `width()` native-endian 0xAARRGGBB words, where alpha is
+    /// Row `y` of a truecolor image (truecolor(), blank(), decoded JPEG, PNG and WebP; any image
+    /// after flatten_on_white()): `width()` native-endian 0xAARRGGBB words, where alpha is
     /// libgd's 7-bit transparency (0 = opaque).
     int* row(int y) { return image_->tpixels[y]; }
     const int* row(int y) const { return image_->tpixels[y]; }

@@ -177,30 +177,16 @@ void Decoder::Destroy::operator()(jpeg_decompress_struct* info) const {
     delete info;
 }
 
-std::pair<int, int> Decoder::scaled_size(int scale_num) {
+void Decoder::start(int scale_num) {
     jpeg_decompress_struct* info = info_.get();
-    auto calculate = [&] {
-        info->scale_num = static_cast<unsigned>(scale_num);
-        info->scale_denom = 8;
-        jpeg_calc_output_dimensions(info);
-    };
-    guarded(*errors_, calculate);
-    return {static_cast<int>(info->output_width), static_cast<int>(info->output_height)};
-}
-
-void Decoder::start(int scale_num, bool fast) {
-    jpeg_decompress_struct* info = info_.get();
-    auto start = [&] {
+    auto begin = [&] {
         info->scale_num = static_cast<unsigned>(scale_num);
         info->scale_denom = 8;
         // libjpeg converts YCCK to CMYK, but not CMYK to RGB: the caller does that.
         info->out_color_space = header_.cmyk ? JCS_CMYK : kNativePixel;
-        if (fast) {
-            info->do_fancy_upsampling = FALSE;
-        }
         jpeg_start_decompress(info);
     };
-    guarded(*errors_, start);
+    guarded(*errors_, begin);
 }
 
 int Decoder::output_width() const {

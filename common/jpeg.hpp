@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace pms::jpeg {
 
@@ -55,12 +54,9 @@ public:
 
     const Header& header() const { return header_; }
 
-    /// The output size for DCT scaling by `scale_num`/8 (1 to 8).
-    std::pair<int, int> scaled_size(int scale_num);
-
-    /// Starts decoding at `scale_num`/8 of the stored size; output_width() x output_height()
-    /// pixels follow. `fast` trades a little chroma quality for speed (merged upsampling).
-    void start(int scale_num, bool fast = false);
+    /// Starts decoding at `scale_num`/8 (1 to 8) of the stored size, each dimension rounded
+    /// up; output_width() x output_height() pixels follow.
+    void start(int scale_num);
     int output_width() const;
     int output_height() const;
 
