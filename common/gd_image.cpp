@@ -47,6 +47,15 @@ struct GdFree {
     void operator()(void* data) const { gdFree(data); }
 };
 
+/// The bytes of an image libgd encoded (and frees); fails when it returned nothing.
+std::string take_encoded(void* data, int size, const char* format) {
+    const std::unique_ptr<void, GdFree> owned(data);
+    if (!owned) {
+        fail(std::string("cannot encode ") + format);
+    }
+    return std::string(static_cast<const char*>(owned.get()), static_cast<size_t>(size));
+}
+
 }  // namespace
 
 Format sniff(std::string_view bytes) {
@@ -108,30 +117,75 @@ Image Image::decode(std::string_view bytes) {
     return decoded;
 }
 
-Image Image::blank(int width, int height) {
+Image Image::truecolor(int width, int height) {
     install_error_handler();
     gdImagePtr image = gdImageCreateTrueColor(width, height);
     if (image == nullptr) {
         fail("cannot allocate a " + std::to_string(width) + "x" + std::to_string(height) +
              " image");
     }
-    Image result(image);
-    gdImageFilledRectangle(image, 0, 0, width - 1, height - 1, gdTrueColor(255, 255, 255));
+    return Image(image);
+}
+
+Image Image::blank(int width, int height) {
+    Image result = truecolor(width, height);
+    gdImageFilledRectangle(result.image_.get(), 0, 0, width - 1, height - 1,
+                           gdTrueColor(255, 255, 255));
     return result;
 }
 
-Image Image::resampled(int width, int height) const {
-    Image target = blank(width, height);
-    gdImageCopyResampled(target.image_.get(), image_.get(), 0, 0, 0, 0, width, height,
-                         this->width(), this->height());
-    if (!may_have_alpha_) {
-        return target;
+Image Image::oriented(int exif_orientation) const {
+    const int w = width();
+    const int h = height();
+    const bool swaps = exif_orientation >= 5 && exif_orientation <= 8;
+    Image result = truecolor(swaps ? h : w, swaps ? w : h);
+    result.may_have_alpha_ = may_have_alpha_;
+    // For each pixel (x, y) of the upright result, the stored pixel it shows.
+    for (int y = 0; y < result.height(); ++y) {
+        int* out = result.row(y);
+        for (int x = 0; x < result.width(); ++x) {
+            int sx = x;
+            int sy = y;
+            switch (exif_orientation) {
+                case 2: sx = w - 1 - x; break;                  // mirrored
+                case 3: sx = w - 1 - x, sy = h - 1 - y; break;  // rotated 180
+                case 4: sy = h - 1 - y; break;                  // mirrored vertically
+                case 5: sx = y, sy = x; break;                  // transposed
+                case 6: sx = y, sy = h - 1 - x; break;          // to rotate 90 clockwise
+                case 7: sx = w - 1 - y, sy = h - 1 - x; break;  // transversed
+                case 8: sx = w - 1 - y, sy = x; break;          // to rotate 90 anticlockwise
+                default: break;
+            }
+            out[x] = image_->tpixels[sy][sx];
+        }
     }
-    // gdImageCopyResampled writes averaged alpha without blending; blend the result on white.
-    Image composited = blank(width, height);
-    gdImageAlphaBlending(composited.image_.get(), 1);
-    gdImageCopy(composited.image_.get(), target.image_.get(), 0, 0, 0, 0, width, height);
-    return composited;
+    return result;
+}
+
+void Image::flatten_on_white() {
+    if (!gdImageTrueColor(image_.get()) && !gdImagePaletteToTrueColor(image_.get())) {
+        fail("cannot convert a palette image to truecolor");
+    }
+    if (!may_have_alpha_) {
+        return;
+    }
+    for (int y = 0; y < height(); ++y) {
+        int* pixels = row(y);
+        for (int x = 0; x < width(); ++x) {
+            const int c = pixels[x];
+            // libgd's alpha runs from 0 (opaque) to 127 (transparent).
+            const int alpha = gdTrueColorGetAlpha(c);
+            if (alpha != 0) {
+                auto blend = [alpha](int channel) {
+                    return (channel * (gdAlphaMax - alpha) + 255 * alpha + gdAlphaMax / 2) /
+                           gdAlphaMax;
+                };
+                pixels[x] = gdTrueColor(blend(gdTrueColorGetRed(c)), blend(gdTrueColorGetGreen(c)),
+                                        blend(gdTrueColorGetBlue(c)));
+            }
+        }
+    }
+    may_have_alpha_ = false;
 }
 
 void Image::set_pixel(int x, int y, int red, int green, int blue) {
@@ -146,20 +200,20 @@ int Image::pixel(int x, int y) const {
 
 std::string Image::encode_jpeg(int quality) const {
     int size = 0;
-    std::unique_ptr<void, GdFree> data(gdImageJpegPtr(image_.get(), &size, quality));
-    if (!data) {
-        fail("cannot encode JPEG");
-    }
-    return std::string(static_cast<const char*>(data.get()), static_cast<size_t>(size));
+    void* data = gdImageJpegPtr(image_.get(), &size, quality);
+    return take_encoded(data, size, "JPEG");
 }
 
 std::string Image::encode_png() const {
     int size = 0;
-    std::unique_ptr<void, GdFree> data(gdImagePngPtr(image_.get(), &size));
-    if (!data) {
-        fail("cannot encode PNG");
-    }
-    return std::string(static_cast<const char*>(data.get()), static_cast<size_t>(size));
+    void* data = gdImagePngPtr(image_.get(), &size);
+    return take_encoded(data, size, "PNG");
+}
+
+std::string Image::encode_webp(int quality) const {
+    int size = 0;
+    void* data = gdImageWebpPtrEx(image_.get(), &size, quality);
+    return take_encoded(data, size, "WebP");
 }
 
 }  // namespace pms::gd

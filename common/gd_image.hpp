@@ -1,6 +1,6 @@
 #pragma once
-/// Thin RAII wrapper over libgd: an owned gdImage, decoding by the bytes' signature, resampling
-/// and encoding, with libgd's own error messages carried in the exceptions.
+/// Thin RAII wrapper over libgd: an owned gdImage, decoding by the bytes' signature, pixel rows,
+/// orientation and encoding, with libgd's own error messages carried in the exceptions.
 
 #include <gd.h>
 
@@ -28,13 +28,25 @@ public:
     static Image decode(std::string_view bytes);
     /// A new truecolor image filled with opaque white.
     static Image blank(int width, int height);
+    /// A new opaque truecolor image whose pixels the caller writes through row().
+    static Image truecolor(int width, int height);
 
     int width() const { return gdImageSX(image_.get()); }
     int height() const { return gdImageSY(image_.get()); }
 
-    /// A truecolor copy of `width` x `height`, resampled (area-averaging) and composited on
-    /// white so that transparent pixels do not turn black in a JPEG.
-    Image resampled(int width, int height) const;
+    /// Makes the image opaque truecolor: a palette image becomes truecolor, and transparent or
+    /// translucent pixels are blended onto white, so that they do not turn black in a JPEG.
+    void flatten_on_white();
+
+    /// The image turned upright as an EXIF orientation (1-8) asks: mirrored and/or rotated by a
+    /// multiple of 90 degrees (5-8 swap width and height). Other values copy it unchanged.
+    Image oriented(int exif_orientation) const;
+
+    /// Row `y` of a truecolor image (truecolor(), blank(), decoded JPEG, PNG and WebP; any image
+    /// after flatten_on_white()): `width()` native-endian 0xAARRGGBB words, where alpha is
+    /// libgd's 7-bit transparency (0 = opaque).
+    int* row(int y) { return image_->tpixels[y]; }
+    const int* row(int y) const { return image_->tpixels[y]; }
 
     /// Sets one pixel to an opaque colour (used to draw test images).
     void set_pixel(int x, int y, int red, int green, int blue);
@@ -43,6 +55,7 @@ public:
 
     std::string encode_jpeg(int quality) const;
     std::string encode_png() const;
+    std::string encode_webp(int quality) const;
 
 private:
     struct Destroy {

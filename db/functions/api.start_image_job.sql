@@ -1,9 +1,11 @@
 -- api.start_image_job: a worker asks whether to process an image job, and claims it.
 
 -- Returns {"action": "process"|"skip", "reason": null|"done"|"superseded"|"missing",
---          "job_id", "product_id", "position", "source_url"}.
+--          "job_id", "product_id", "position", "source_url"} and, for "process", "attempts".
 -- "process" marks the job processing and counts the attempt; a pending, processing (redelivered after a
--- crash) or failed (redelivered) job is processed. A done job is skipped (at-least-once delivery: no
+-- crash) or failed (redelivered) job is processed. "attempts" counts the starts, this one included: a job
+-- whose deliveries keep dying with the worker comes back without a new attempt number in its message, so
+-- the worker compares this count with its limit. A done job is skipped (at-least-once delivery: no
 -- second upload), and so are a superseded job and a job that no longer exists (product, position and
 -- source_url are null then).
 create or replace function api.start_image_job(
@@ -17,8 +19,9 @@ security definer
 set search_path = pms, pg_temp
 as $$
 declare
-    v_job    pms.image_jobs;
-    v_reason text;
+    v_job      pms.image_jobs;
+    v_reason   text;
+    v_attempts integer;
 begin
     perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
 
@@ -35,7 +38,8 @@ begin
            set status = 'processing',
                attempts = j.attempts + 1,
                error = null
-         where j.id = v_job.id;
+         where j.id = v_job.id
+        returning j.attempts into v_attempts;
     end if;
 
     return jsonb_build_object('action', case when v_reason is null then 'process' else 'skip' end,
@@ -43,7 +47,8 @@ begin
                               'job_id', p_job_id,
                               'product_id', v_job.product_id,
                               'position', v_job.position,
-                              'source_url', v_job.source_url);
+                              'source_url', v_job.source_url)
+           || case when v_reason is null then jsonb_build_object('attempts', v_attempts) else '{}' end;
 end;
 $$;
 

@@ -29,7 +29,8 @@ create temporary table j1 as select * from pms.image_jobs where id = pg_temp.job
 select is(
     api.start_image_job((select id from j0), 'req-w'),
     jsonb_build_object('action', 'process', 'reason', null, 'job_id', (select id from j0),
-                       'product_id', (select product_id from t), 'position', 0, 'source_url', 'http://img.test/0.jpg'),
+                       'product_id', (select product_id from t), 'position', 0, 'source_url', 'http://img.test/0.jpg',
+                       'attempts', 1),
     'start: a pending job is to be processed');
 select is((select status::text || '/' || attempts from pms.image_jobs where id = (select id from j0)), 'processing/1',
           'start marks it processing and counts the attempt');

@@ -106,7 +106,7 @@ paths_env_print() {
         paths_env_line PMS_API_LISTEN "unix:$STACK_API_SOCKET"
         paths_env_line PMS_API_WORKERS "${PMS_API_WORKERS:-4}"
         paths_env_line PMS_CACHE_TTL "${PMS_CACHE_TTL:-1800}"
-        paths_env_line PMS_WORKER_PREFETCH "${PMS_WORKER_PREFETCH:-1}"
+        paths_env_line PMS_WORKER_CONCURRENCY "${PMS_WORKER_CONCURRENCY:-2}"
         paths_env_line PMS_IMAGE_MAX_WIDTH "${PMS_IMAGE_MAX_WIDTH:-800}"
         paths_env_line PMS_IMAGE_MAX_HEIGHT "${PMS_IMAGE_MAX_HEIGHT:-600}"
         paths_env_line PMS_IMAGE_QUALITY "${PMS_IMAGE_QUALITY:-75}"

@@ -5,6 +5,7 @@
 
 #include "common/amqp_topology.hpp"
 #include "common/log.hpp"
+#include "common/systemd_notify.hpp"
 #include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
 #include "worker/pipeline/job_message.hpp"
@@ -13,24 +14,11 @@ namespace pms::worker {
 
 namespace {
 
-/// How long one wait for a delivery lasts: the stop flag is checked at least this often.
-constexpr std::chrono::milliseconds kPollInterval{500};
-/// Longest sleep slice while pausing, for the same reason.
-constexpr std::chrono::milliseconds kPauseSlice{200};
-
-/// Sleeps `duration` in slices; false as soon as `stop` is set.
-bool sleep_unless_stopped(std::chrono::milliseconds duration, const std::atomic<bool>& stop) {
-    const auto deadline = std::chrono::steady_clock::now() + duration;
-    while (!stop.load()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) {
-            return true;
-        }
-        std::this_thread::sleep_for(
-            std::min<std::chrono::steady_clock::duration>(deadline - now, kPauseSlice));
-    }
-    return false;
-}
+/// How long one wait for a delivery lasts when no job runs: the stop flag is checked at least
+/// this often.
+constexpr std::chrono::milliseconds kIdlePoll{500};
+/// The same while jobs run: how late a finished job's ack can be.
+constexpr std::chrono::milliseconds kBusyPoll{10};
 
 /// The start of a body for the log, so a huge malformed message does not flood it.
 std::string excerpt(const std::string& body) {
@@ -50,9 +38,13 @@ Disposition disposition_of(JobOutcome::Kind kind) {
     return Disposition::kDeadLetter;
 }
 
-Consumer::Consumer(ConsumerSettings settings, JobRunner& runner, RetryPublisher& publisher,
+Consumer::Consumer(ConsumerSettings settings, WorkerPool& pool, RetryPublisher& publisher,
                    const std::atomic<bool>& stop)
-    : settings_(std::move(settings)), runner_(runner), publisher_(publisher), stop_(stop) {}
+    : settings_(std::move(settings)),
+      pool_(pool),
+      publisher_(publisher),
+      stop_(stop),
+      watchdog_(systemd::watchdog_interval()) {}
 
 void Consumer::connect() {
     auto connection = std::make_unique<amqp::Connection>(settings_.amqp_url, settings_.timeout);
@@ -60,15 +52,14 @@ void Consumer::connect() {
     connection->set_prefetch(settings_.prefetch);
     connection->consume(amqp::topology::kProcessQueue);
     connection_ = std::move(connection);
-    connection_lost_ = false;
+    ++connection_id_;
 }
 
 void Consumer::disconnect() {
-    // Deliveries not acked are requeued by the broker when the connection closes; the tags of the
-    // backlog mean nothing on the next connection.
+    // Deliveries not settled are requeued by the broker when the connection closes; the tags of
+    // the backlog mean nothing on the next connection.
     backlog_.clear();
     connection_.reset();
-    connection_lost_ = false;
 }
 
 void Consumer::run() {
@@ -83,6 +74,10 @@ void Consumer::run() {
                 log::info("consuming", {{"queue", std::string(amqp::topology::kProcessQueue)},
                                         {"prefetch", settings_.prefetch}});
             }
+            if (!ready_) {
+                systemd::notify("READY=1");
+                ready_ = true;
+            }
             failures = 0;
             serve();
         } catch (const amqp::Error& error) {
@@ -93,128 +88,134 @@ void Consumer::run() {
             // Log the outage once; the retries that follow only at debug level.
             if (failures == 1) {
                 log::warn("RabbitMQ connection lost; reconnecting with backoff",
-                          {{"error", error.what()}});
+                          {{"error", error.what()}, {"jobs_in_flight", pool_.in_flight()}});
             } else {
                 log::debug("RabbitMQ still unreachable",
                            {{"error", error.what()},
                             {"attempt", failures},
                             {"delay_ms", Json::Int64(delay.count())}});
             }
-            sleep_unless_stopped(delay, stop_);
+            // Jobs that finish meanwhile cannot be acked: their messages come back.
+            sleep_unless_stopped(delay, stop_, [this] {
+                settle_finished();
+                watchdog_.tick();
+            });
         }
     }
-    // Closing the connection hands any unacked delivery back to the queue.
+    systemd::notify("STOPPING=1");
+    drain();
+    // Closing the connection hands every delivery not settled back to the queue.
     disconnect();
 }
 
 void Consumer::serve() {
     while (!stop_.load()) {
-        if (connection_lost_) {
-            throw amqp::Error("amqp: connection lost during a job");
+        settle_finished();
+        dispatch();
+        const auto wait = watchdog_.bound(pool_.in_flight() > 0 ? kBusyPoll : kIdlePoll);
+        if (std::optional<amqp::Delivery> delivery = connection_->next_delivery(wait)) {
+            accept(std::move(*delivery));
+            dispatch();
         }
-        std::optional<amqp::Delivery> delivery;
-        if (!backlog_.empty()) {
-            delivery = std::move(backlog_.front());
-            backlog_.pop_front();
-        } else {
-            delivery = connection_->next_delivery(kPollInterval);
-        }
-        if (delivery) {
-            handle(*delivery);
-        }
+        watchdog_.tick();
     }
 }
 
-bool Consumer::pause(std::chrono::milliseconds duration) {
-    const auto deadline = std::chrono::steady_clock::now() + duration;
-    while (!stop_.load()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) {
-            return true;
+void Consumer::drain() {
+    // Deliveries not started stay unacked: they return to the queue when the connection closes.
+    backlog_.clear();
+    if (pool_.in_flight() > 0) {
+        log::info("stopping: finishing the jobs in flight", {{"jobs", pool_.in_flight()}});
+    }
+    while (true) {
+        try {
+            settle_finished();
+            if (pool_.in_flight() == 0) {
+                return;
+            }
+            if (connection_) {
+                // Keeps heartbeats flowing; what still arrives is left unacked, for others.
+                (void)connection_->next_delivery(kBusyPoll);
+            } else {
+                std::this_thread::sleep_for(kBusyPoll);
+            }
+        } catch (const amqp::Error& error) {
+            // The jobs still finish; their messages come back to whoever consumes next.
+            log::warn("RabbitMQ connection lost while stopping", {{"error", error.what()}});
+            connection_.reset();
         }
-        pump(std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
-                      kPauseSlice));
+        watchdog_.tick();
     }
-    return false;
 }
 
-void Consumer::keep_alive() {
-    pump(std::chrono::milliseconds(1));
-}
-
-void Consumer::pump(std::chrono::milliseconds slice) {
-    if (!connection_ || connection_lost_) {
-        std::this_thread::sleep_for(slice);
-        return;
-    }
+void Consumer::accept(amqp::Delivery delivery) {
+    Task task;
     try {
-        // Waiting on the socket also sends and checks heartbeats.
-        if (auto delivery = connection_->next_delivery(slice)) {
-            backlog_.push_back(std::move(*delivery));
-        }
-    } catch (const amqp::Error& error) {
-        log::warn("RabbitMQ connection lost while a job runs; it will be redelivered",
-                  {{"error", error.what()}});
-        connection_lost_ = true;
-    }
-}
-
-void Consumer::dead_letter(const amqp::Delivery& delivery) {
-    connection_->reject(delivery.delivery_tag, /*requeue=*/false);
-}
-
-void Consumer::handle(const amqp::Delivery& delivery) {
-    log::set_request_id("");
-    JobMessage message;
-    try {
-        message = parse_job_message(delivery.message.body);
+        task.job = parse_job_message(delivery.message.body);
     } catch (const MalformedMessage& error) {
         log::error("malformed message; dead-lettering it",
                    {{"error", error.what()},
                     {"message_id", delivery.message.message_id},
                     {"body", excerpt(delivery.message.body)}});
-        dead_letter(delivery);
+        connection_->reject(delivery.delivery_tag, /*requeue=*/false);
         return;
     }
-    log::set_request_id(message.request_id);
-    const Json::Int64 job_id = message.job_id;
-    const int attempt = attempt_of(delivery.message);
+    task.delivery_tag = delivery.delivery_tag;
+    task.connection = connection_id_;
+    task.attempt = attempt_of(delivery.message);
+    task.message = std::move(delivery.message);
+    backlog_.push_back(std::move(task));
+}
 
-    JobOutcome outcome;
-    try {
-        outcome = runner_.run(message, attempt);
-    } catch (const Interrupted&) {
+void Consumer::dispatch() {
+    while (!backlog_.empty() && pool_.idle() > 0) {
+        pool_.submit(std::move(backlog_.front()));
+        backlog_.pop_front();
+    }
+}
+
+void Consumer::settle_finished() {
+    for (const Finished& finished : pool_.take_finished()) {
+        settle(finished);
+    }
+}
+
+void Consumer::settle(const Finished& finished) {
+    const Task& task = finished.task;
+    log::set_request_id(task.job.request_id);
+    const Json::Int64 job_id = task.job.job_id;
+    if (finished.kind == Finished::Kind::kInterrupted) {
         log::info("stopping: job handed back to the queue unfinished", {{"job_id", job_id}});
-        return;  // not acked: the broker requeues it when the connection closes
-    } catch (const std::exception& error) {
+    } else if (!connection_ || task.connection != connection_id_) {
+        // The delivery tag died with its connection; the broker redelivers the message and
+        // start_image_job then skips a job already done.
+        log::warn("job finished after its broker connection was lost; it will be redelivered",
+                  {{"job_id", job_id}});
+    } else if (finished.kind == Finished::Kind::kUnrecorded) {
         // Even the failure could not be recorded (e.g. the api function raised): park the
         // message in the dead-letter queue for an operator rather than looping on it.
         log::error("job could not be recorded; dead-lettering its message",
-                   {{"job_id", job_id}, {"error", error.what()}, {"attempt", attempt}});
-        dead_letter(delivery);
-        return;
-    }
-    if (connection_lost_) {
-        // The delivery tag died with the connection; the broker redelivers the message and
-        // start_image_job then skips a job already done.
-        log::warn("job finished after the broker connection was lost; it will be redelivered",
-                  {{"job_id", job_id}, {"outcome", name_of(outcome.kind)}});
-        return;
-    }
-
-    switch (disposition_of(outcome.kind)) {
-        case Disposition::kAck: connection_->ack(delivery.delivery_tag); break;
-        case Disposition::kRetryThenAck:
-            // Confirmed copy first: if the publish fails the original stays unacked and comes
-            // back after the reconnect (at least once, never lost).
-            publisher_.publish(retry_copy(delivery.message, attempt + 1, outcome.retry_delay));
-            connection_->ack(delivery.delivery_tag);
-            log::info("job queued for retry",
-                      {{"job_id", job_id},
-                       {"next_attempt", attempt + 1},
-                       {"delay_ms", Json::Int64(outcome.retry_delay.count())}});
-            break;
-        case Disposition::kDeadLetter: dead_letter(delivery); break;
+                   {{"job_id", job_id}, {"error", finished.error}, {"attempt", task.attempt}});
+        connection_->reject(task.delivery_tag, /*requeue=*/false);
+    } else {
+        switch (disposition_of(finished.outcome.kind)) {
+            case Disposition::kAck: connection_->ack(task.delivery_tag); break;
+            case Disposition::kRetryThenAck: {
+                // Confirmed copy first: if the publish fails the original stays unacked and
+                // comes back after the reconnect (at least once, never lost).
+                const int next = finished.outcome.attempt + 1;
+                publisher_.publish(retry_copy(task.message, next, finished.outcome.retry_delay));
+                connection_->ack(task.delivery_tag);
+                log::info("job queued for retry",
+                          {{"job_id", job_id},
+                           {"next_attempt", next},
+                           {"delay_ms", Json::Int64(finished.outcome.retry_delay.count())}});
+                break;
+            }
+            case Disposition::kDeadLetter:
+                connection_->reject(task.delivery_tag, /*requeue=*/false);
+                break;
+        }
     }
     log::set_request_id("");
 }

@@ -1,6 +1,9 @@
 #pragma once
-/// The consuming loop: deliveries of pms.images.process → job → ack, retry or dead-letter; and
-/// the broker connection's life (topology, prefetch, reconnection with backoff, graceful stop).
+/// The consuming loop, on the one thread that talks to RabbitMQ (rabbitmq-c connections are not
+/// thread-safe): deliveries of pms.images.process go to the worker pool, and what becomes of each
+/// job comes back here to be acked, retried through the delay queue or dead-lettered. Also the
+/// broker connection's life (topology, prefetch, reconnection with backoff), systemd's readiness
+/// and watchdog, and the graceful stop.
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +15,8 @@
 #include "common/amqp.hpp"
 #include "worker/pipeline/job.hpp"
 #include "worker/pipeline/retry_publisher.hpp"
+#include "worker/pipeline/watchdog.hpp"
+#include "worker/pipeline/worker_pool.hpp"
 
 namespace pms::worker {
 
@@ -32,40 +37,40 @@ Disposition disposition_of(JobOutcome::Kind kind);
 
 class Consumer {
 public:
-    Consumer(ConsumerSettings settings, JobRunner& runner, RetryPublisher& publisher,
+    Consumer(ConsumerSettings settings, WorkerPool& pool, RetryPublisher& publisher,
              const std::atomic<bool>& stop);
 
-    /// Consumes until `stop` is set; reconnects to the broker with backoff when it goes away.
+    /// Consumes until `stop` is set, reconnecting to the broker with backoff when it goes away;
+    /// then lets the jobs in flight finish (a job waiting for PostgreSQL gives up at once), settles
+    /// them, and closes the connection, which hands every unsettled delivery back to the queue.
     void run();
-
-    /// Waits up to `duration` while a job waits (e.g. for PostgreSQL), keeping the broker
-    /// connection alive (heartbeats) and keeping deliveries that arrive meanwhile for later.
-    /// Returns false when the worker is stopping.
-    bool pause(std::chrono::milliseconds duration);
-
-    /// Services the broker connection once without waiting (heartbeats, deliveries kept for
-    /// later): called during long transfers.
-    void keep_alive();
 
 private:
     void connect();
     void disconnect();
     /// Serves deliveries until stop is set; throws amqp::Error when the connection fails.
     void serve();
-    void handle(const amqp::Delivery& delivery);
-    void dead_letter(const amqp::Delivery& delivery);
-    /// Waits up to `slice` on the broker connection while a job runs; marks it lost on error.
-    void pump(std::chrono::milliseconds slice);
+    /// Parses a delivery into the backlog, or dead-letters it when malformed.
+    void accept(amqp::Delivery delivery);
+    /// Hands backlog deliveries to idle worker threads.
+    void dispatch();
+    void settle_finished();
+    void settle(const Finished& finished);
+    /// After a stop request: waits for the jobs in flight, settling them, keeping the
+    /// connection alive meanwhile.
+    void drain();
 
     ConsumerSettings settings_;
-    JobRunner& runner_;
+    WorkerPool& pool_;
     RetryPublisher& publisher_;
     const std::atomic<bool>& stop_;
     std::unique_ptr<amqp::Connection> connection_;
-    /// Deliveries received while a job paused, served before new ones.
-    std::deque<amqp::Delivery> backlog_;
-    /// The connection failed during a pause; serve() reconnects after the job.
-    bool connection_lost_ = false;
+    /// Counts connections: a delivery tag is only valid on the connection it came with.
+    uint64_t connection_id_ = 0;
+    /// Deliveries waiting for a worker thread (at most the prefetch window).
+    std::deque<Task> backlog_;
+    Watchdog watchdog_;
+    bool ready_ = false;
 };
 
 }  // namespace pms::worker

@@ -9,7 +9,6 @@
 
 #include "common/curl.hpp"
 #include "worker/pipeline/address_filter.hpp"
-#include "worker/pipeline/keep_alive.hpp"
 
 namespace pms::worker {
 
@@ -33,9 +32,7 @@ bool has_http_scheme(std::string_view url);
 
 class HttpFetcher final : public ImageSource {
 public:
-    /// `keep_alive` is called about once a second while a download runs.
-    HttpFetcher(AddressFilter filter, FetchLimits limits, std::string user_agent,
-                KeepAlive keep_alive = {});
+    HttpFetcher(AddressFilter filter, FetchLimits limits, std::string user_agent);
 
     std::string fetch(const std::string& url) override;
 
@@ -43,7 +40,6 @@ private:
     AddressFilter filter_;
     FetchLimits limits_;
     std::string user_agent_;
-    KeepAlive keep_alive_;
     curl::Easy easy_;  // reused: keeps connections to an origin between jobs
 };
 

@@ -1,42 +1,37 @@
 #pragma once
-/// From source bytes to the stored image: decode (by signature), fit inside the target box, and
-/// encode as JPEG.
+/// From source bytes to the stored image: decode safely (image_decode.hpp), fit inside the
+/// target box, turn upright, composite transparency on white, and encode (image_encode.hpp).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "worker/pipeline/image_decode.hpp"
+#include "worker/pipeline/image_encode.hpp"
+#include "worker/pipeline/image_geometry.hpp"
+
 namespace pms::worker {
-
-struct Size {
-    int width = 0;
-    int height = 0;
-    bool operator==(const Size& other) const {
-        return width == other.width && height == other.height;
-    }
-};
-
-/// The size of a `width` x `height` image fitted inside `max_width` x `max_height`: the aspect
-/// ratio kept (rounded to the nearest pixel, never below 1), never upscaled.
-/// Throws std::invalid_argument for a non-positive dimension.
-Size fit(int width, int height, int max_width, int max_height);
 
 struct TransformOptions {
     int max_width = 800;
     int max_height = 600;
-    int quality = 75;  ///< JPEG quality 1-100
+    DecodeOptions decode;
+    OutputOptions output;
 };
 
 /// The encoded output and what the write-back records about it.
 struct EncodedImage {
     std::string bytes;
-    Size size;
-    Size source_size;
+    Size size;         ///< of the output
+    Size source_size;  ///< of the source, upright
     const char* content_type = "image/jpeg";
     const char* extension = "jpg";
 };
 
 /// Decodes JPEG, PNG, GIF or WebP (the bytes' signature decides), fits and encodes it.
-/// Throws a permanent Failure when the bytes are not an image libgd can decode.
-EncodedImage transform(std::string_view source, const TransformOptions& options);
+/// Throws a permanent Failure when the bytes are not an image that can be decoded safely.
+/// Takes the source to free it once decoded: with several jobs at once, a download held while
+/// its pixels are resampled is memory for nothing.
+EncodedImage transform(std::string source, const TransformOptions& options);
 
 }  // namespace pms::worker

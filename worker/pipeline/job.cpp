@@ -1,6 +1,8 @@
 /// The steps of one image job and the decision between completing, failing and retrying.
 #include "worker/pipeline/job.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
 #include "common/sha256.hpp"
 #include "worker/pipeline/backoff.hpp"
@@ -31,11 +33,12 @@ const char* name_of(JobOutcome::Kind kind) {
 CompletedImage JobRunner::produce(const JobMessage& message, const StartDecision& start) {
     const Json::Int64 job_id = message.job_id;
     const auto fetch_start = Clock::now();
-    const std::string source = source_.fetch(start.source_url);
+    std::string source = source_.fetch(start.source_url);
+    const size_t source_bytes = source.size();
     const Json::Int64 fetch_ms = milliseconds_since(fetch_start);
 
     const auto transform_start = Clock::now();
-    const EncodedImage image = transform(source, transform_);
+    const EncodedImage image = transform(std::move(source), transform_);
     const Json::Int64 transform_ms = milliseconds_since(transform_start);
 
     // Content-addressed: a redelivered job writes the same key, never a second object.
@@ -53,7 +56,7 @@ CompletedImage JobRunner::produce(const JobMessage& message, const StartDecision
                                {"product_id", Json::Int64(start.product_id)},
                                {"position", start.position},
                                {"key", object.key},
-                               {"source_bytes", Json::UInt64(source.size())},
+                               {"source_bytes", Json::UInt64(source_bytes)},
                                {"source_width", image.source_size.width},
                                {"source_height", image.source_size.height},
                                {"width", image.size.width},
@@ -82,6 +85,11 @@ JobOutcome JobRunner::run(const JobMessage& message, int attempt) {
             log::info("job skipped", {{"job_id", job_id}, {"reason", start.reason}});
             return outcome;
         }
+        attempt = std::max(attempt, start.attempts);
+        outcome.attempt = attempt;
+        if (attempt > retry_.max_attempts) {
+            return give_up(message, attempt);
+        }
         log::debug("job started", {{"job_id", job_id},
                                    {"product_id", Json::Int64(start.product_id)},
                                    {"position", start.position},
@@ -106,9 +114,26 @@ JobOutcome JobRunner::run(const JobMessage& message, int attempt) {
     }
 }
 
+JobOutcome JobRunner::give_up(const JobMessage& message, int attempt) {
+    JobOutcome outcome;
+    outcome.kind = JobOutcome::Kind::kFailed;
+    outcome.attempt = attempt;
+    outcome.detail = "gave up after " + std::to_string(attempt - 1) +
+                     " attempts: the last did not finish (the worker stopped or crashed while "
+                     "processing this image)";
+    const std::string status = store_.fail(message.job_id, outcome.detail, message.request_id);
+    log::error("job given up: its deliveries never finished",
+               {{"job_id", message.job_id},
+                {"attempt", attempt},
+                {"max_attempts", retry_.max_attempts},
+                {"status", status}});
+    return outcome;
+}
+
 JobOutcome JobRunner::on_failure(const JobMessage& message, int attempt, const Failure& failure) {
     const Json::Int64 job_id = message.job_id;
     JobOutcome outcome;
+    outcome.attempt = attempt;
     outcome.detail = failure.what();
     if (should_retry(failure.kind(), attempt, retry_.max_attempts)) {
         outcome.kind = JobOutcome::Kind::kRetry;

@@ -30,6 +30,9 @@ struct JobOutcome {
     Kind kind = Kind::kCompleted;
     std::string detail;                        ///< the final status, skip reason, or error
     std::chrono::milliseconds retry_delay{0};  ///< kRetry only
+    /// The attempt this run counted as: the delivery's, or more when the database counted more
+    /// starts (deliveries that never finished: the worker crashed or was stopped).
+    int attempt = 1;
 };
 
 const char* name_of(JobOutcome::Kind kind);
@@ -43,11 +46,18 @@ public:
     /// Runs the job of `message` on delivery attempt `attempt` (1-based). Job failures become
     /// outcomes; throws only when the outcome cannot be recorded (database errors other than an
     /// outage) or Interrupted when the worker stops while waiting for PostgreSQL.
+    ///
+    /// The attempt that counts is the larger of `attempt` and the starts the database counted:
+    /// a job whose deliveries keep dying with the worker (a crash, an out-of-memory kill) is
+    /// redelivered without a new attempt number, and must not come back forever. Past
+    /// max_attempts it fails without being processed again.
     JobOutcome run(const JobMessage& message, int attempt);
 
 private:
     /// Fetch, transform, upload: the compressed image as the write-back records it.
     CompletedImage produce(const JobMessage& message, const StartDecision& start);
+    /// Records that the job's deliveries kept dying, and gives up.
+    JobOutcome give_up(const JobMessage& message, int attempt);
     /// Retry later, or record the failure for good.
     JobOutcome on_failure(const JobMessage& message, int attempt, const Failure& failure);
 

@@ -91,6 +91,9 @@ StartDecision parse_start_decision(const Json::Value& result) {
     if (result["reason"].isString()) {
         decision.reason = result["reason"].asString();
     }
+    if (result["attempts"].isInt()) {
+        decision.attempts = result["attempts"].asInt();
+    }
     if (result["product_id"].isInt64()) {
         decision.product_id = result["product_id"].asInt64();
     }

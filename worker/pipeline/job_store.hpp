@@ -16,6 +16,8 @@ namespace pms::worker {
 struct StartDecision {
     bool process = false;
     std::string reason;  ///< when skipped: "done", "superseded" or "missing"
+    /// Starts counted for the job, this one included (0 when skipped).
+    int attempts = 0;
     int64_t product_id = 0;
     int position = -1;
     std::string source_url;

@@ -1,6 +1,6 @@
-/// pms-worker: wires the settings, the job's collaborators and the consumer, and stops on
-/// SIGTERM/SIGINT after the job in flight.
-#include <thread>
+/// pms-worker: wires the settings, the worker threads with their own connections, and the
+/// consumer; stops on SIGTERM/SIGINT after the jobs in flight.
+#include <memory>
 
 #include "common/cli.hpp"
 #include "common/config.hpp"
@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "common/stop_signal.hpp"
 #include "pms/version.hpp"
+#include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/consumer.hpp"
 #include "worker/pipeline/fetcher.hpp"
 #include "worker/pipeline/job.hpp"
@@ -15,54 +16,54 @@
 #include "worker/pipeline/retry_publisher.hpp"
 #include "worker/pipeline/s3_client.hpp"
 #include "worker/pipeline/worker_config.hpp"
+#include "worker/pipeline/worker_pool.hpp"
 
 namespace {
 
-int run(const pms::worker::WorkerConfig& settings) {
-    using namespace pms::worker;
+using namespace pms::worker;
+
+/// What one worker thread owns: its PostgreSQL connection, its curl handles, and the runner
+/// over them.
+struct JobContext {
+    explicit JobContext(const WorkerConfig& settings)
+        : fetcher(AddressFilter::from_list(settings.fetch_allow), settings.fetch,
+                  std::string("pms-worker/") + PMS_VERSION),
+          s3(settings.s3),
+          store(settings.database_url,
+                [](std::chrono::milliseconds delay) {
+                    return sleep_unless_stopped(delay, pms::stop_requested);
+                }),
+          runner(store, fetcher, s3, settings.image, settings.retry) {}
+
+    HttpFetcher fetcher;
+    S3Client s3;
+    PgJobStore store;
+    JobRunner runner;
+};
+
+int run(const WorkerConfig& settings) {
     pms::curl::Global curl;
-
-    // Long downloads and uploads, and PostgreSQL outages waited out inside a job, must not starve
-    // the broker connection of heartbeats: the consumer services it meanwhile. It exists only
-    // after the parts it runs, hence the pointer.
-    Consumer* consumer = nullptr;
-    const KeepAlive keep_alive = [&consumer] {
-        if (consumer != nullptr) {
-            consumer->keep_alive();
-        }
-    };
-    HttpFetcher fetcher(AddressFilter::from_list(settings.fetch_allow), settings.fetch,
-                        std::string("pms-worker/") + PMS_VERSION, keep_alive);
-    S3Client s3(settings.s3, keep_alive);
-
-    PgJobStore store(settings.database_url, [&](std::chrono::milliseconds duration) {
-        if (consumer != nullptr) {
-            return consumer->pause(duration);
-        }
-        const auto deadline = std::chrono::steady_clock::now() + duration;
-        while (!pms::stop_requested.load() && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        return !pms::stop_requested.load();
-    });
-
-    JobRunner runner(store, fetcher, s3, settings.image, settings.retry);
-    RetryPublisher publisher(settings.consumer.amqp_url, settings.consumer.timeout);
-    Consumer loop(settings.consumer, runner, publisher, pms::stop_requested);
-
-    pms::log::info("pms-worker starting", {{"version", PMS_VERSION},
-                                           {"prefetch", settings.consumer.prefetch},
-                                           {"max_attempts", settings.retry.max_attempts},
-                                           {"max_width", settings.image.max_width},
-                                           {"max_height", settings.image.max_height},
-                                           {"quality", settings.image.quality}});
-    try {
-        // Connect to PostgreSQL before taking jobs, so a wrong URL shows at once.
-        store.connect();
-        consumer = &loop;
-        loop.run();
-    } catch (const Interrupted&) {
-        // Stopped while waiting for PostgreSQL at start-up: nothing was taken.
+    pms::log::info("pms-worker starting",
+                   {{"version", PMS_VERSION},
+                    {"concurrency", settings.concurrency},
+                    {"prefetch", settings.consumer.prefetch},
+                    {"max_attempts", settings.retry.max_attempts},
+                    {"max_width", settings.image.max_width},
+                    {"max_height", settings.image.max_height},
+                    {"quality", settings.image.output.quality},
+                    {"max_pixels", Json::Int64(settings.image.decode.max_pixels)}});
+    {
+        WorkerPool pool(settings.concurrency, [&settings]() -> JobFunction {
+            auto context = std::make_shared<JobContext>(settings);
+            // Connect before taking jobs, so a wrong URL shows at once.
+            context->store.connect();
+            return [context](const JobMessage& job, int attempt) {
+                return context->runner.run(job, attempt);
+            };
+        });
+        RetryPublisher publisher(settings.consumer.amqp_url, settings.consumer.timeout);
+        Consumer consumer(settings.consumer, pool, publisher, pms::stop_requested);
+        consumer.run();
     }
     pms::log::info("pms-worker stopped");
     return 0;
@@ -74,15 +75,14 @@ int main(int argc, char** argv) {
     const pms::ProgramInfo info{
         "pms-worker", pms::kWorker,
         "Consumes image jobs from RabbitMQ: downloads each source image, fits it inside the\n"
-        "maximum size, encodes it as JPEG, uploads it to S3 and writes the result back to\n"
-        "PostgreSQL."};
+        "maximum size, encodes it as JPEG (or WebP), uploads it to S3 and writes the result back\n"
+        "to PostgreSQL, PMS_WORKER_CONCURRENCY jobs at once."};
     if (const auto code = pms::start_program(argc, argv, info)) {
         return *code;
     }
     pms::install_stop_handlers();
     try {
-        const pms::worker::WorkerConfig settings =
-            pms::worker::WorkerConfig::load(pms::Config(pms::kWorker));
+        const WorkerConfig settings = WorkerConfig::load(pms::Config(pms::kWorker));
         return run(settings);
     } catch (const pms::ConfigError& error) {
         pms::log::error("invalid configuration", {{"error", error.what()}});

@@ -77,11 +77,10 @@ std::string public_object_url(const S3Settings& settings, std::string_view key) 
     return base;
 }
 
-S3Client::S3Client(S3Settings settings, KeepAlive keep_alive)
+S3Client::S3Client(S3Settings settings)
     : settings_(std::move(settings)),
       sigv4_("aws:amz:" + settings_.region + ":s3"),
-      userpwd_(settings_.access_key + ":" + settings_.secret_key),
-      keep_alive_(std::move(keep_alive)) {}
+      userpwd_(settings_.access_key + ":" + settings_.secret_key) {}
 
 void S3Client::put(const S3Object& object) {
     const std::string url = object_url(settings_, object.key);
@@ -111,9 +110,6 @@ void S3Client::put(const S3Object& object) {
         easy_.set(CURLOPT_AWS_SIGV4, sigv4_.c_str());
         easy_.set(CURLOPT_USERPWD, userpwd_.c_str());
     }
-
-    TransferTicker ticker(keep_alive_);
-    ticker.attach(easy_);
 
     const CURLcode code = easy_.perform();
     // Every S3 failure is transient for the image: a store that is down or misconfigured (403,

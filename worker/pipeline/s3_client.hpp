@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "common/curl.hpp"
-#include "worker/pipeline/keep_alive.hpp"
 
 namespace pms::worker {
 
@@ -52,8 +51,7 @@ public:
 
 class S3Client final : public ObjectStore {
 public:
-    /// `keep_alive` is called about once a second while an upload runs.
-    explicit S3Client(S3Settings settings, KeepAlive keep_alive = {});
+    explicit S3Client(S3Settings settings);
 
     void put(const S3Object& object) override;
     std::string public_url(std::string_view key) const override {
@@ -64,8 +62,7 @@ private:
     S3Settings settings_;
     std::string sigv4_;    ///< "aws:amz:<region>:s3"
     std::string userpwd_;  ///< "<access>:<secret>"
-    KeepAlive keep_alive_;
-    curl::Easy easy_;  // reused: keeps the connection to the store between uploads
+    curl::Easy easy_;      // reused: keeps the connection to the store between uploads
 };
 
 }  // namespace pms::worker

@@ -1,7 +1,10 @@
 /// Reading pms-worker's settings.
 #include "worker/pipeline/worker_config.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 
 #include "worker/pipeline/address_filter.hpp"
 
@@ -14,7 +17,14 @@ WorkerConfig WorkerConfig::load(const Config& config) {
 
     c.consumer.amqp_url = config.string("PMS_AMQP_URL");
     c.consumer.quorum = config.integer("PMS_AMQP_QUORUM", 0, 1) == 1;
-    c.consumer.prefetch = static_cast<uint16_t>(config.integer("PMS_WORKER_PREFETCH", 1, 1000));
+    c.concurrency = config.string("PMS_WORKER_CONCURRENCY").empty()
+                        ? static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))
+                        : static_cast<int>(config.integer("PMS_WORKER_CONCURRENCY", 1, 256));
+    // Fewer unacknowledged deliveries than threads would leave threads idle.
+    const long prefetch = config.string("PMS_WORKER_PREFETCH").empty()
+                              ? c.concurrency
+                              : config.integer("PMS_WORKER_PREFETCH", 1, 1000);
+    c.consumer.prefetch = static_cast<uint16_t>(std::max<long>(prefetch, c.concurrency));
 
     c.fetch.timeout = std::chrono::seconds(config.integer("PMS_FETCH_TIMEOUT", 1, 3600));
     // A connection that takes a third of the budget is not going to deliver in time anyway.
@@ -31,7 +41,15 @@ WorkerConfig WorkerConfig::load(const Config& config) {
 
     c.image.max_width = static_cast<int>(config.integer("PMS_IMAGE_MAX_WIDTH", 1, 10000));
     c.image.max_height = static_cast<int>(config.integer("PMS_IMAGE_MAX_HEIGHT", 1, 10000));
-    c.image.quality = static_cast<int>(config.integer("PMS_IMAGE_QUALITY", 1, 100));
+    c.image.output.quality = static_cast<int>(config.integer("PMS_IMAGE_QUALITY", 1, 100));
+    const std::string format = config.string("PMS_IMAGE_FORMAT");
+    const std::optional<OutputFormat> output_format = parse_output_format(format);
+    if (!output_format) {
+        throw ConfigError("PMS_IMAGE_FORMAT must be jpeg or webp, got '" + format + "'");
+    }
+    c.image.output.format = *output_format;
+    c.image.output.progressive = config.integer("PMS_IMAGE_PROGRESSIVE", 0, 1) == 1;
+    c.image.decode.max_pixels = config.integer("PMS_MAX_PIXELS", 1, 1'000'000'000'000L);
 
     c.s3.endpoint = config.string("PMS_S3_ENDPOINT");
     c.s3.bucket = config.string("PMS_S3_BUCKET");

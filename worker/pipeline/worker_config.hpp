@@ -17,6 +17,7 @@ namespace pms::worker {
 struct WorkerConfig {
     std::string log_level;
     std::string database_url;
+    int concurrency = 1;  ///< worker threads
     ConsumerSettings consumer;
     FetchLimits fetch;
     std::vector<std::string> fetch_allow;

@@ -35,10 +35,19 @@ TEST(GdImage, RoundTripsThroughJpegAndPng) {
     EXPECT_EQ(png.pixel(10, 20), source.pixel(10, 20));
 }
 
-TEST(GdImage, ResamplesToTheRequestedSize) {
-    const Image small = gradient(300, 200).resampled(30, 20);
-    EXPECT_EQ(small.width(), 30);
-    EXPECT_EQ(small.height(), 20);
+TEST(GdImage, FlattensTransparencyOnWhite) {
+    Image image = Image::blank(4, 1);
+    image.set_pixel(0, 0, 255, 0, 0);
+    // A translucent and a fully transparent black pixel, kept through a PNG round trip.
+    std::string png = image.encode_png();
+    Image decoded = Image::decode(png);
+    decoded.row(0)[1] = gdTrueColorAlpha(0, 0, 0, 64);
+    decoded.row(0)[2] = gdTrueColorAlpha(0, 0, 0, gdAlphaTransparent);
+    decoded.flatten_on_white();
+    EXPECT_EQ(decoded.pixel(0, 0), 0xFF0000);
+    EXPECT_EQ(decoded.pixel(1, 0), 0x818181);  // 64/127 of the way from black to white
+    EXPECT_EQ(decoded.pixel(2, 0), 0xFFFFFF);
+    EXPECT_EQ(decoded.row(0)[2] >> 24, 0) << "opaque afterwards";
 }
 
 TEST(GdImage, TruncatedJpegIsAnErrorNotAHalfImage) {

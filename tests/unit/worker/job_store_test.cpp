@@ -18,8 +18,9 @@ Json::Value parse(const char* text) {
 TEST(StartDecision, Process) {
     const StartDecision d = parse_start_decision(
         parse(R"({"action":"process","reason":null,"job_id":3,"product_id":2,"position":1,)"
-              R"("source_url":"http://127.0.0.1/a.jpg"})"));
+              R"("source_url":"http://127.0.0.1/a.jpg","attempts":4})"));
     EXPECT_TRUE(d.process);
+    EXPECT_EQ(d.attempts, 4);
     EXPECT_EQ(d.product_id, 2);
     EXPECT_EQ(d.position, 1);
     EXPECT_EQ(d.source_url, "http://127.0.0.1/a.jpg");

@@ -172,6 +172,37 @@ TEST_F(JobTest, TheLastAttemptRecordsTheFailure) {
     EXPECT_EQ(store_.failed[0].second, "upload to S3 failed: HTTP 503");
 }
 
+TEST_F(JobTest, RedeliveriesThatNeverFinishedCountAsAttempts) {
+    // The worker crashed on deliveries 1 and 2 of a job: the message comes back still saying
+    // attempt 1, but the database counted three starts.
+    store_.decision.attempts = 3;
+    objects_.failure = transient_failure("upload to S3 failed: HTTP 503");
+    const JobOutcome outcome = run(1);
+    EXPECT_EQ(outcome.kind, JobOutcome::Kind::kFailed) << "attempt 3 of 3 was the last";
+    EXPECT_EQ(outcome.attempt, 3);
+}
+
+TEST_F(JobTest, AJobWhoseDeliveriesKeepDyingIsGivenUp) {
+    store_.decision.attempts = 4;  // a fourth start of a job allowed three
+    const JobOutcome outcome = run(1);
+    EXPECT_EQ(outcome.kind, JobOutcome::Kind::kFailed);
+    EXPECT_TRUE(source_.urls.empty()) << "not processed again";
+    EXPECT_TRUE(objects_.puts.empty());
+    ASSERT_EQ(store_.failed.size(), 1U);
+    EXPECT_EQ(store_.failed[0].second,
+              "gave up after 3 attempts: the last did not finish (the worker stopped or crashed "
+              "while processing this image)");
+}
+
+TEST_F(JobTest, RetriesCarryTheAttemptTheyCountedAs) {
+    store_.decision.attempts = 2;
+    objects_.failure = transient_failure("upload to S3 failed: HTTP 503");
+    const JobOutcome outcome = run(1);
+    EXPECT_EQ(outcome.kind, JobOutcome::Kind::kRetry);
+    EXPECT_EQ(outcome.attempt, 2);
+    EXPECT_EQ(outcome.retry_delay, std::chrono::milliseconds(8000));
+}
+
 TEST_F(JobTest, UnforeseenErrorsCountAsTransient) {
     struct ThrowingSource : ImageSource {
         std::string fetch(const std::string&) override { throw std::runtime_error("boom"); }
