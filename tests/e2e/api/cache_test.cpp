@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 std::string owner_url() {
-    return std::getenv("PMS_DATABASE_URL");
+    return setting("PMS_DATABASE_URL").c_str();
 }
 
 std::string create_product(const std::string& name) {
@@ -91,8 +91,8 @@ TEST(CacheInvalidation, ADirectSqlDeleteIsSeenWithinOneSecond) {
 class StaleCopyRace : public ::testing::Test {
 protected:
     StaleCopyRace()
-        : reader_(redis::Endpoint::parse(std::getenv("PMS_REDIS_URL")), seconds(60)),
-          writer_(redis::Endpoint::parse(std::getenv("PMS_REDIS_URL")), seconds(60)),
+        : reader_(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(60)),
+          writer_(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(60)),
           // Ids far above any real product: these entries never meet the API's own.
           id_(std::to_string(9'000'000'000'000LL +
                              std::chrono::steady_clock::now().time_since_epoch().count() %
@@ -199,7 +199,7 @@ TEST(RequestId, FollowsAnImageFromThePostToTheWorker) {
 
     // The worker logged the job under the id the client sent: it travelled through the
     // database function, the outbox row and the RabbitMQ message.
-    std::ifstream log(std::string(std::getenv("PMS_STACK_DIR")) + "/logs/pms-worker.log");
+    std::ifstream log(setting("PMS_STACK_DIR") + "/logs/pms-worker.log");
     std::string line;
     bool found = false;
     while (std::getline(log, line)) {

@@ -22,7 +22,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 size_t configured_children() {
-    return static_cast<size_t>(std::atoi(std::getenv("PMS_API_WORKERS")));
+    return static_cast<size_t>(std::stoi(setting("PMS_API_WORKERS")));
 }
 
 /// Waits (bounded) until `done` holds.
@@ -126,7 +126,7 @@ TEST(ApiProcesses, SigtermLetsTheRequestInFlightFinish) {
     const std::string url = api_url() + created.header("location");
 
     // Hold the product's row, so that the PUT below waits inside PostgreSQL: a request in flight.
-    pqxx::connection connection(std::getenv("PMS_DATABASE_URL"));
+    pqxx::connection connection(setting("PMS_DATABASE_URL").c_str());
     pqxx::work hold(connection);
     hold.exec_params("select 1 from pms.products where id = $1 for update",
                      created.json()["id"].asString());

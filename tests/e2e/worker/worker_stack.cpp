@@ -21,15 +21,6 @@ namespace pms::e2e::worker {
 
 namespace {
 
-std::string environment(const char* name) {
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') {
-        ADD_FAILURE() << name << " is not set: run the end-to-end tests through scripts/test";
-        return "";
-    }
-    return value;
-}
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -38,7 +29,7 @@ std::string read_file(const std::string& path) {
 }
 
 std::string worker_pidfile() {
-    return environment("PMS_STACK_DIR") + "/run/pms-worker.pid";
+    return setting("PMS_STACK_DIR") + "/run/pms-worker.pid";
 }
 
 bool alive(pid_t pid) {
@@ -119,7 +110,7 @@ Json::Value wait_until_processed(const Product& product, std::chrono::seconds bo
 }
 
 JobRow job_row(const Product& product, int position) {
-    pqxx::connection connection(environment("PMS_DATABASE_URL"));
+    pqxx::connection connection(setting("PMS_DATABASE_URL"));
     pqxx::nontransaction tx(connection);
     const pqxx::result rows = tx.exec_params(
         "select id, status::text, attempts from pms.image_jobs"
@@ -138,8 +129,8 @@ JobRow job_row(const Product& product, int position) {
 
 std::vector<std::string> s3_keys(const Product& product) {
     const std::string prefix = "products/" + std::to_string(product.id) + "/";
-    const HttpResponse listing = get(environment("PMS_S3_ENDPOINT") + "/" +
-                                     environment("PMS_S3_BUCKET") + "?prefix=" + prefix);
+    const HttpResponse listing =
+        get(setting("PMS_S3_ENDPOINT") + "/" + setting("PMS_S3_BUCKET") + "?prefix=" + prefix);
     EXPECT_EQ(listing.status, 200) << listing.body;
     std::vector<std::string> keys;
     size_t at = 0;
@@ -152,7 +143,7 @@ std::vector<std::string> s3_keys(const Product& product) {
 }
 
 bool take_dead_letter(long long job_id, std::chrono::seconds bound) {
-    amqp::Connection connection(environment("PMS_AMQP_URL"), std::chrono::seconds(10));
+    amqp::Connection connection(setting("PMS_AMQP_URL"), std::chrono::seconds(10));
     connection.set_prefetch(100);
     connection.consume(amqp::topology::kDeadQueue);
     const auto deadline = std::chrono::steady_clock::now() + bound;
@@ -169,7 +160,7 @@ bool take_dead_letter(long long job_id, std::chrono::seconds bound) {
 }
 
 void publish_job(long long job_id, long long product_id) {
-    amqp::Connection connection(environment("PMS_AMQP_URL"), std::chrono::seconds(10));
+    amqp::Connection connection(setting("PMS_AMQP_URL"), std::chrono::seconds(10));
     connection.enable_publisher_confirms();
     amqp::Message message;
     message.message_id = std::to_string(job_id);
@@ -214,7 +205,7 @@ void start_worker() {
 }
 
 std::string worker_log() {
-    return read_file(environment("PMS_STACK_DIR") + "/logs/pms-worker.log");
+    return read_file(setting("PMS_STACK_DIR") + "/logs/pms-worker.log");
 }
 
 std::string slow_jpeg() {
