@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -45,6 +46,33 @@ std::chrono::microseconds watchdog_interval() {
         return std::chrono::microseconds(0);
     }
     return std::chrono::microseconds(std::strtoll(usec, nullptr, 10) / 2);
+}
+
+Watchdog::Watchdog(std::chrono::microseconds interval) : interval_(interval) {}
+
+void Watchdog::ping_if_due() {
+    if (interval_.count() <= 0) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_) {
+        return;
+    }
+    notify("WATCHDOG=1");
+    next_ = now + interval_;
+}
+
+std::chrono::steady_clock::time_point Watchdog::due() const {
+    return interval_.count() > 0 ? next_ : std::chrono::steady_clock::time_point::max();
+}
+
+std::chrono::milliseconds Watchdog::bound(std::chrono::milliseconds wait) const {
+    if (interval_.count() <= 0) {
+        return wait;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        next_ - std::chrono::steady_clock::now());
+    return std::clamp(left, std::chrono::milliseconds(1), wait);
 }
 
 }  // namespace pms::systemd

@@ -15,4 +15,24 @@ void notify(std::string_view state);
 /// or zero when no watchdog is set for this process.
 std::chrono::microseconds watchdog_interval();
 
+/// WATCHDOG=1 at most once per interval, for a loop (Type=notify with WatchdogSec=: systemd
+/// restarts a process whose pings stop).
+class Watchdog {
+public:
+    /// Zero turns it off: not under systemd, or no WatchdogSec=.
+    explicit Watchdog(std::chrono::microseconds interval = watchdog_interval());
+
+    /// Sends WATCHDOG=1 when the interval passed since the last one. Cheap: call it from every
+    /// turn of a loop and from inside every wait that may be long.
+    void ping_if_due();
+    /// When the next ping is due (the far future when off): a loop's waits must end by then.
+    std::chrono::steady_clock::time_point due() const;
+    /// `wait`, or less when the next ping is due sooner (at least 1 ms).
+    std::chrono::milliseconds bound(std::chrono::milliseconds wait) const;
+
+private:
+    std::chrono::microseconds interval_;
+    std::chrono::steady_clock::time_point next_{};
+};
+
 }  // namespace pms::systemd

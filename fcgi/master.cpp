@@ -60,7 +60,7 @@ public:
             respawn_due();
             report_readiness();
             continue_rolling_restart();
-            ping_watchdog();
+            watchdog_.ping_if_due();
         }
         systemd::notify("STOPPING=1");
         stop_accepting();
@@ -199,18 +199,6 @@ private:
         log::info("rolling restart done");
     }
 
-    void ping_watchdog() {
-        const auto interval = systemd::watchdog_interval();
-        if (interval.count() == 0) {
-            return;
-        }
-        const auto now = Clock::now();
-        if (now - last_watchdog_ >= interval) {
-            systemd::notify("WATCHDOG=1");
-            last_watchdog_ = now;
-        }
-    }
-
     /// New connections fail at once (nginx can try another upstream) instead of waiting in the
     /// backlog for children that are leaving. A socket from systemd stays: systemd holds it and
     /// queues connections for the next start, which is the point of socket activation.
@@ -250,7 +238,7 @@ private:
     bool stopping_ = false;
     bool ready_ = false;
     bool rolling_ = false;
-    Clock::time_point last_watchdog_{};
+    systemd::Watchdog watchdog_;
 };
 
 }  // namespace

@@ -13,13 +13,13 @@
 #include <string_view>
 
 #include "common/backoff.hpp"
+#include "common/systemd_notify.hpp"
 #include "worker/bridge/bridge_config.hpp"
 #include "worker/bridge/cache_invalidator.hpp"
 #include "worker/bridge/delivery_stats.hpp"
 #include "worker/bridge/outbox.hpp"
 #include "worker/bridge/publisher.hpp"
 #include "worker/bridge/state_log.hpp"
-#include "worker/bridge/watchdog.hpp"
 
 namespace pms::bridge {
 
@@ -90,7 +90,7 @@ private:
 
     BridgeConfig config_;
     std::function<bool()> stopping_;
-    Watchdog watchdog_;
+    systemd::Watchdog watchdog_;
     /// What the publisher polls while it waits for confirms: keeps the watchdog fed as well.
     std::function<bool()> publish_stopping_;
 

@@ -98,7 +98,7 @@ void Consumer::run() {
             // Jobs that finish meanwhile cannot be acked: their messages come back.
             sleep_unless_stopped(delay, stop_, [this] {
                 settle_finished();
-                watchdog_.tick();
+                watchdog_.ping_if_due();
             });
         }
     }
@@ -117,7 +117,7 @@ void Consumer::serve() {
             accept(std::move(*delivery));
             dispatch();
         }
-        watchdog_.tick();
+        watchdog_.ping_if_due();
     }
 }
 
@@ -144,7 +144,7 @@ void Consumer::drain() {
             log::warn("RabbitMQ connection lost while stopping", {{"error", error.what()}});
             connection_.reset();
         }
-        watchdog_.tick();
+        watchdog_.ping_if_due();
     }
 }
 

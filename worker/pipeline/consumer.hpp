@@ -13,9 +13,9 @@
 #include <string>
 
 #include "common/amqp.hpp"
+#include "common/systemd_notify.hpp"
 #include "worker/pipeline/job.hpp"
 #include "worker/pipeline/retry_publisher.hpp"
-#include "worker/pipeline/watchdog.hpp"
 #include "worker/pipeline/worker_pool.hpp"
 
 namespace pms::worker {
@@ -69,7 +69,7 @@ private:
     uint64_t connection_id_ = 0;
     /// Deliveries waiting for a worker thread (at most the prefetch window).
     std::deque<Task> backlog_;
-    Watchdog watchdog_;
+    systemd::Watchdog watchdog_;
     bool ready_ = false;
 };
 

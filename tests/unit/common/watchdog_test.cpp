@@ -1,6 +1,4 @@
 /// WATCHDOG=1 at most once per interval, and never without a watchdog.
-#include "worker/bridge/watchdog.hpp"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -11,7 +9,9 @@
 #include <string>
 #include <thread>
 
-namespace pms::bridge {
+#include "common/systemd_notify.hpp"
+
+namespace pms::systemd {
 namespace {
 
 using std::chrono::milliseconds;
@@ -62,6 +62,13 @@ TEST_F(WatchdogTest, PingsOncePerInterval) {
     EXPECT_EQ(pings(), 1);
 }
 
+TEST_F(WatchdogTest, WaitsEndBeforeTheNextPingIsDue) {
+    Watchdog watchdog(milliseconds(50));
+    watchdog.ping_if_due();
+    EXPECT_LE(watchdog.bound(milliseconds(1000)), milliseconds(50));
+    EXPECT_EQ(Watchdog(milliseconds(0)).bound(milliseconds(1000)), milliseconds(1000));
+}
+
 TEST_F(WatchdogTest, WithoutAWatchdogNothingIsSent) {
     Watchdog watchdog(milliseconds(0));
     watchdog.ping_if_due();
@@ -70,4 +77,4 @@ TEST_F(WatchdogTest, WithoutAWatchdogNothingIsSent) {
 }
 
 }  // namespace
-}  // namespace pms::bridge
+}  // namespace pms::systemd
