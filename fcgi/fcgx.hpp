@@ -34,6 +34,10 @@ public:
 
 private:
     FCGX_Request request_{};
+    int listen_fd_;
+    /// A unix socket: connections are accepted and closed here, without libfcgi's TCP-minded
+    /// ceremony (see fcgx.cpp).
+    bool unix_socket_;
 };
 
 }  // namespace pms::api

@@ -28,6 +28,8 @@ paths_init() {
     local base=$PMS_STACK_PORT_BASE
     STACK_PG_PORT=$((base + 432))
     STACK_REDIS_PORT=$((base + 379))
+    STACK_REDIS_SOCKET=$STACK_RUN_DIR/redis.sock
+    STACK_PG_SOCKET_DIR=$STACK_RUN_DIR/pg
     STACK_AMQP_PORT=$((base + 672))
     STACK_ERL_DIST_PORT=$((base + 673))
     # rabbitmqctl is an Erlang node too; its distribution ports default to a
@@ -48,6 +50,12 @@ paths_init() {
 # Prints the libpq URI of the stack's database for one role (trust auth on loopback).
 paths_db_url() {
     printf 'postgresql://%s@127.0.0.1:%s/pms\n' "$1" "$STACK_PG_PORT"
+}
+
+# The same over the server's unix socket, for the programs: no TCP stack on every statement
+# (what a host running PostgreSQL beside the programs would use too).
+paths_db_socket_url() {
+    printf 'postgresql://%s@/pms?host=%s&port=%s\n' "$1" "$STACK_PG_SOCKET_DIR" "$STACK_PG_PORT"
 }
 
 # Dies unless $2 is a TCP port number; $1 names the setting in the message.
@@ -89,10 +97,10 @@ paths_env_print() {
         paths_env_line PMS_BUILD_DIR "$PMS_BUILD_DIR"
         paths_env_line PMS_API_URL "$STACK_API_URL"
         paths_env_line PMS_DATABASE_URL "$STACK_DATABASE_URL"
-        paths_env_line PMS_API_DATABASE_URL "$(paths_db_url pms_api)"
-        paths_env_line PMS_WORKER_DATABASE_URL "$(paths_db_url pms_worker)"
-        paths_env_line PMS_BRIDGE_DATABASE_URL "$(paths_db_url pms_worker)"
-        paths_env_line PMS_REDIS_URL "redis://127.0.0.1:$STACK_REDIS_PORT/0"
+        paths_env_line PMS_API_DATABASE_URL "$(paths_db_socket_url pms_api)"
+        paths_env_line PMS_WORKER_DATABASE_URL "$(paths_db_socket_url pms_worker)"
+        paths_env_line PMS_BRIDGE_DATABASE_URL "$(paths_db_socket_url pms_worker)"
+        paths_env_line PMS_REDIS_URL "unix:$STACK_REDIS_SOCKET"
         # %2f is the vhost "/": a bare trailing slash names the vhost "" (AMQP URI
         # spec; rabbitmq-c's amqp_parse_url follows it and the login fails).
         paths_env_line PMS_AMQP_URL "amqp://guest:guest@127.0.0.1:$STACK_AMQP_PORT/%2f"
