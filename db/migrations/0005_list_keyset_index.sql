@@ -1,4 +1,4 @@
--- 0006_list_keyset_index: the keyset index of a user's products carries the price.
+-- 0005_list_keyset_index: the keyset index of a user's products carries the price.
 
 -- api.list_products finds a page's ids with an index-only scan of this index, filtering on price
 -- inside it; the old (user_id, id desc) index needed the heap for the price, and the planner then
