@@ -56,8 +56,18 @@ TEST(WorkerPool, RunsJobsAtOnceOnSeparateContexts) {
         const auto built_on = std::this_thread::get_id();
         return [&, built_on](const JobMessage& job, int attempt) {
             EXPECT_EQ(std::this_thread::get_id(), built_on) << "a context stays on its thread";
-            most = std::max(most.load(), ++running);
-            std::this_thread::sleep_for(50ms);
+            // Each job waits (bounded) for the others to be running too: three at once proves
+            // the concurrency without depending on how fast threads start on a loaded machine.
+            ++running;
+            const auto deadline = std::chrono::steady_clock::now() + 5s;
+            while (running.load() < 3 && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(1ms);
+            }
+            int seen = running.load();
+            int previous = most.load();
+            while (previous < seen && !most.compare_exchange_weak(previous, seen)) {
+            }
+            std::this_thread::sleep_for(10ms);
             --running;
             JobOutcome outcome;
             outcome.detail = std::to_string(job.job_id) + "/" + std::to_string(attempt);
