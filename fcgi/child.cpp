@@ -9,9 +9,10 @@
 #include <cstdlib>
 
 #include "common/log.hpp"
+#include "common/stop_signal.hpp"
 #include "fcgi/api_error.hpp"
+#include "fcgi/connections.hpp"
 #include "fcgi/context.hpp"
-#include "fcgi/fcgx.hpp"
 #include "fcgi/request_id.hpp"
 #include "fcgi/router.hpp"
 
@@ -19,27 +20,14 @@ namespace pms::api {
 
 namespace {
 
-volatile std::sig_atomic_t stop_requested = 0;
-
-void on_stop_signal(int) {
-    stop_requested = 1;
-    FcgiRequest::interrupt_accept();
-}
-
 void install_signal_handlers(pid_t master) {
-    // The master blocks signals to wait for them; a child handles them itself.
+    // The master blocks signals to wait for them; a child handles them itself: SIGTERM ends
+    // the wait in poll() and the child stops between requests (pms::stop_requested).
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: SIGTERM must end a blocked accept()
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
+    install_stop_handlers();
     signal(SIGHUP, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);  // nginx closing a connection is an error return, not a death
 
     // Die with the master, so no orphan keeps serving with stale code or settings.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -48,13 +36,13 @@ void install_signal_handlers(pid_t master) {
     }
 }
 
-std::string_view param_or_empty(const FcgiRequest& fcgi, const char* name) {
+std::string_view param_or_empty(const FcgiConnection& fcgi, const char* name) {
     const char* value = fcgi.param(name);
     return value != nullptr ? std::string_view(value) : std::string_view();
 }
 
 /// Fills `request` from what nginx passed; throws ApiError 413 for a body over the limit.
-void read_request(FcgiRequest& fcgi, const ApiConfig& config, Request& request) {
+void read_request(FcgiConnection& fcgi, const ApiConfig& config, Request& request) {
     request.method = param_or_empty(fcgi, "REQUEST_METHOD");
     // DOCUMENT_URI is the decoded, normalised path (nginx's $document_uri).
     request.path = param_or_empty(fcgi, "DOCUMENT_URI");
@@ -81,7 +69,7 @@ struct RouteTaken {
     size_t index = route_count() - 1;
 };
 
-Response handle(Context& context, FcgiRequest& fcgi, Request& request, const ApiConfig& config,
+Response handle(Context& context, FcgiConnection& fcgi, Request& request, const ApiConfig& config,
                 RouteTaken& taken) {
     try {
         read_request(fcgi, config, request);
@@ -101,16 +89,17 @@ Response handle(Context& context, FcgiRequest& fcgi, Request& request, const Api
 
 int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     install_signal_handlers(getppid());
-    FcgiRequest::init_library();
+    FcgiConnection::init_library();
 
     Database database(config.database_url);
     ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl);
     Context context{database, cache, metrics};
-    FcgiRequest fcgi(listen_fd);
+    Connections connections(listen_fd);
     log::info("child ready");
     metrics.child_ready();
 
-    while (stop_requested == 0 && fcgi.accept()) {
+    while (FcgiConnection* next = connections.next(stop_requested)) {
+        FcgiConnection& fcgi = *next;
         const auto start = std::chrono::steady_clock::now();
         Request request;
         request.request_id =
@@ -123,7 +112,7 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
         if (request.method != "HEAD") {
             fcgi.write(response.body);
         }
-        fcgi.finish();
+        connections.done(fcgi);
 
         const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - start);

@@ -1,85 +1,68 @@
-/// libfcgi request handling.
+/// libfcgi requests on connections this process accepted itself.
 #include "fcgi/fcgx.hpp"
 
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 namespace pms::api {
 
-void FcgiRequest::init_library() {
+void FcgiConnection::init_library() {
     FCGX_Init();
 }
 
-void FcgiRequest::interrupt_accept() {
-    FCGX_ShutdownPending();
+FcgiConnection::FcgiConnection(int listen_fd, int fd) {
+    FCGX_InitRequest(&request_, listen_fd, 0);
+    request_.ipcFd = fd;
 }
 
-namespace {
-bool is_unix_socket(int fd) {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    return getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
-           address.ss_family == AF_UNIX;
-}
-}  // namespace
-
-FcgiRequest::FcgiRequest(int listen_fd)
-    : listen_fd_(listen_fd), unix_socket_(is_unix_socket(listen_fd)) {
-    // FAIL_ACCEPT_ON_INTR: a signal ends accept() instead of restarting it, so SIGTERM stops
-    // an idle child at once.
-    FCGX_InitRequest(&request_, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+FcgiConnection::~FcgiConnection() {
+    close();
+    FCGX_Free(&request_, /*close=*/0);
 }
 
-FcgiRequest::~FcgiRequest() {
-    FCGX_Free(&request_, /*close=*/1);
+bool FcgiConnection::closed_by_peer() const {
+    char byte = 0;
+    return ::recv(request_.ipcFd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-// On a unix socket libfcgi's own accept() polls each new connection for data (waiting up to two
-// seconds) and its close() shuts the connection down and waits for the web server to close
-// first: a guard against TCP resets that unix sockets do not need, and 4 of the 11 system calls
-// of a cached GET. So a connection is accepted here and handed to FCGX_Accept_r as if kept open,
-// and closed here once answered. Over TCP libfcgi does both itself.
-bool FcgiRequest::accept() {
-    if (unix_socket_ && request_.ipcFd < 0) {
-        const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) {
-            return false;  // a stop signal (EINTR), or a failure the master answers with a new
-                           // child
-        }
-        request_.ipcFd = fd;
-        // FCGX_Accept_r first finishes the previous request and would close a connection not
-        // marked as kept; it then sets keepConnection from what the web server asks.
-        request_.keepConnection = 1;
-    }
-    return FCGX_Accept_r(&request_) >= 0;
+bool FcgiConnection::read_request() {
+    // FCGX_Accept_r reads the next request from ipcFd when it is open, so it serves both a new
+    // connection and a kept one; marked as kept, the previous request's end does not close it.
+    // It then sets keepConnection from what the web server asks for this request.
+    request_.keepConnection = 1;
+    return FCGX_Accept_r(&request_) >= 0 && request_.ipcFd >= 0;
 }
 
-void FcgiRequest::finish() {
-    if (!unix_socket_ || request_.keepConnection != 0) {
+bool FcgiConnection::finish() {
+    if (request_.keepConnection != 0) {
         FCGX_Finish_r(&request_);
-        return;
+        return request_.ipcFd >= 0;  // libfcgi closes it itself after an error
     }
     // Read what is left of the request (a body refused unread, or just the end of the stream),
     // so that the web server is not still writing when the connection closes.
     char rest[4096];
     while (FCGX_GetStr(rest, sizeof rest, request_.in) > 0) {
     }
-    request_.keepConnection = 1;  // so FCGX_Finish_r flushes the response but leaves the socket
+    // Closed here, not by libfcgi: its close shuts the socket down and waits for the web server
+    // to close first, a guard against TCP resets that costs a round trip per connection.
+    request_.keepConnection = 1;
     FCGX_Finish_r(&request_);
+    close();
+    return false;
+}
+
+void FcgiConnection::close() {
     if (request_.ipcFd >= 0) {
         ::close(request_.ipcFd);
         request_.ipcFd = -1;
     }
-    request_.keepConnection = 0;
 }
 
-const char* FcgiRequest::param(const char* name) const {
+const char* FcgiConnection::param(const char* name) const {
     return FCGX_GetParam(name, request_.envp);
 }
 
-std::string FcgiRequest::read_body(size_t length) {
+std::string FcgiConnection::read_body(size_t length) {
     std::string body(length, '\0');
     size_t done = 0;
     while (done < length) {
@@ -93,7 +76,7 @@ std::string FcgiRequest::read_body(size_t length) {
     return body;
 }
 
-void FcgiRequest::write(std::string_view data) {
+void FcgiConnection::write(std::string_view data) {
     FCGX_PutStr(data.data(), static_cast<int>(data.size()), request_.out);
 }
 

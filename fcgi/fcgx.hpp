@@ -1,5 +1,6 @@
 #pragma once
-/// Thin RAII wrapper over libfcgi's reentrant request API (FCGX_*).
+/// Thin RAII wrapper over libfcgi's reentrant request API (FCGX_*): one FastCGI connection and
+/// the request being read from or answered on it.
 
 #include <fcgiapp.h>
 
@@ -8,36 +9,40 @@
 
 namespace pms::api {
 
-/// One FastCGI request slot on a listening socket, reused for every request a child serves.
-class FcgiRequest {
+/// One connection from the web server, kept open between requests when the web server asks
+/// (FCGI_KEEP_CONN, nginx's fastcgi_keep_conn). Connections are accepted elsewhere
+/// (connections.hpp) and adopted here.
+class FcgiConnection {
 public:
     /// Once per process, before the first request.
     static void init_library();
-    /// Makes a blocked accept() return, so a child can stop between requests.
-    static void interrupt_accept();
 
-    explicit FcgiRequest(int listen_fd);
-    ~FcgiRequest();
-    FcgiRequest(const FcgiRequest&) = delete;
-    FcgiRequest& operator=(const FcgiRequest&) = delete;
+    /// Adopts `fd`, a connection accepted from `listen_fd`.
+    FcgiConnection(int listen_fd, int fd);
+    ~FcgiConnection();
+    FcgiConnection(const FcgiConnection&) = delete;
+    FcgiConnection& operator=(const FcgiConnection&) = delete;
 
-    /// Waits for the next request; false when accepting failed or was interrupted.
-    bool accept();
-    /// Ends the request (flushes the response; keeps a kept-alive connection open).
-    void finish();
+    int fd() const { return request_.ipcFd; }
+    /// Whether the web server closed the connection (nothing left to read but its end).
+    bool closed_by_peer() const;
 
-    /// A FastCGI parameter (CGI variable), or nullptr.
+    /// Reads the next request; false when the connection broke or the data was not FastCGI.
+    bool read_request();
+    /// Ends the request: flushes the response, then keeps the connection when the web server
+    /// asked for that (returns true) or closes it (returns false).
+    bool finish();
+
+    /// A FastCGI parameter (CGI variable) of the current request, or nullptr.
     const char* param(const char* name) const;
     /// Reads up to `length` bytes of the request body.
     std::string read_body(size_t length);
     void write(std::string_view data);
 
 private:
+    void close();
+
     FCGX_Request request_{};
-    int listen_fd_;
-    /// A unix socket: connections are accepted and closed here, without libfcgi's TCP-minded
-    /// ceremony (see fcgx.cpp).
-    bool unix_socket_;
 };
 
 }  // namespace pms::api

@@ -1,6 +1,7 @@
 /// Opening or inheriting the listening socket.
 #include "fcgi/listen_socket.hpp"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,6 +39,8 @@ bool from_systemd(ListenSocket& out) {
     unsetenv("LISTEN_FDNAMES");
     out.fd = kSystemdFirstFd;
     out.description = "systemd socket activation";
+    // Every child polls it and one wins each connection; the others must not block in accept().
+    fcntl(out.fd, F_SETFL, fcntl(out.fd, F_GETFL) | O_NONBLOCK);
     return true;
 }
 
@@ -49,7 +52,7 @@ ListenSocket open_unix(const std::string& path) {
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
 
-    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         fail("socket");
     }
@@ -93,7 +96,8 @@ ListenSocket open_tcp(const std::string& host_port) {
         throw std::runtime_error("cannot resolve " + host_port + ": " + gai_strerror(rc));
     }
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-    const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, found->ai_protocol);
+    const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                          found->ai_protocol);
     if (fd < 0) {
         fail("socket");
     }

@@ -12,7 +12,8 @@ struct ListenSocket {
 };
 
 /// Takes the socket systemd passed (LISTEN_FDS/LISTEN_PID), else opens `address`
-/// ("unix:/path" or "host:port"). Throws std::runtime_error saying what failed.
+/// ("unix:/path" or "host:port"); either way non-blocking, for the children poll it together
+/// (connections.hpp). Throws std::runtime_error saying what failed.
 ListenSocket open_listen_socket(const std::string& address);
 
 }  // namespace pms::api

@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fcgi/fcgx.hpp"
+#include "fcgi/connections.hpp"
 #include "fcgi/listen_socket.hpp"
 
 namespace pms::ops {
@@ -24,26 +24,28 @@ void close_and_remove(int fd, const std::string& socket_path) {
 
 FcgiStandIn::FcgiStandIn(const std::string& socket_path, Handler handler)
     : socket_path_(socket_path), handler_(std::move(handler)), listen_fd_(listen_on(socket_path)) {
-    api::FcgiRequest::init_library();
+    api::FcgiConnection::init_library();
     thread_ = std::thread([this] { serve(); });
 }
 
 FcgiStandIn::~FcgiStandIn() {
-    // A shut-down listening socket makes the blocked accept() fail, which ends serve().
+    // The flag ends serve(); shutting the listening socket down wakes its poll().
+    stopping_.store(true);
     shutdown(listen_fd_, SHUT_RDWR);
     thread_.join();
     close_and_remove(listen_fd_, socket_path_);
 }
 
 void FcgiStandIn::serve() {
-    api::FcgiRequest request(listen_fd_);
-    while (request.accept()) {
-        const ParamLookup param = [&request](const char* name) {
-            const char* value = request.param(name);
+    // A test stand-in stops at once: no waiting for nginx to close kept connections.
+    api::Connections connections(listen_fd_, std::chrono::milliseconds(0));
+    while (api::FcgiConnection* request = connections.next(stopping_)) {
+        const ParamLookup param = [request](const char* name) {
+            const char* value = request->param(name);
             return std::string(value == nullptr ? "" : value);
         };
-        request.write(handler_(param));
-        request.finish();
+        request->write(handler_(param));
+        connections.done(*request);
     }
 }
 

@@ -3,6 +3,7 @@
 /// what a handler returns, and one that accepts no connection at all (a pms-api whose children
 /// are all stuck). Both stay on the local file system; nothing leaves the host.
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@ private:
     std::string socket_path_;
     Handler handler_;
     int listen_fd_;
+    std::atomic<bool> stopping_{false};
     std::thread thread_;
 };
 

@@ -1,0 +1,43 @@
+#pragma once
+/// The FastCGI connections of one child, waited on together with poll(): new ones from the
+/// listening socket and those nginx keeps open between requests (fastcgi_keep_conn), so that a
+/// few children serve any number of kept connections, one request at a time.
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "fcgi/fcgx.hpp"
+
+namespace pms::api {
+
+class Connections {
+public:
+    /// `listen_fd` is non-blocking: every child polls it, and one of them wins each connection.
+    /// A stopping child waits up to `drain_timeout` for the web server to close its kept
+    /// connections.
+    explicit Connections(int listen_fd,
+                         std::chrono::milliseconds drain_timeout = std::chrono::seconds(10));
+
+    /// The next connection with a request read; nothing once `stopping` is set and every kept
+    /// connection is gone (see next() in connections.cpp for how they go).
+    FcgiConnection* next(const std::atomic<bool>& stopping);
+    /// After the response: the connection waits for its next request, or is forgotten.
+    void done(FcgiConnection& connection);
+
+private:
+    void accept_one();
+    void forget(FcgiConnection* connection);
+    std::chrono::milliseconds poll_timeout() const;
+
+    int listen_fd_;
+    std::vector<std::unique_ptr<FcgiConnection>> open_;
+    std::deque<FcgiConnection*> ready_;
+    std::chrono::milliseconds drain_timeout_;
+    std::optional<std::chrono::steady_clock::time_point> drain_deadline_;
+};
+
+}  // namespace pms::api
