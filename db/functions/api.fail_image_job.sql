@@ -26,10 +26,8 @@ begin
     perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
 
     v_job := pms.lock_image_job(p_job_id);
-    if v_job.id is null then
-        return jsonb_build_object('job_id', p_job_id, 'status', 'missing');
-    elsif v_job.status in ('superseded', 'done') then
-        return jsonb_build_object('job_id', p_job_id, 'status', v_job.status);
+    if pms.image_job_closed(v_job) is not null then
+        return jsonb_build_object('job_id', p_job_id, 'status', pms.image_job_closed(v_job));
     end if;
 
     update pms.image_jobs as j

@@ -26,11 +26,7 @@ begin
     perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
 
     v_job := pms.lock_image_job(p_job_id);
-    v_reason := case
-                    when v_job.id is null then 'missing'
-                    when v_job.status = 'superseded' then 'superseded'
-                    when v_job.status = 'done' then 'done'
-                end;
+    v_reason := pms.image_job_closed(v_job);
 
     if v_reason is null then
         -- A previous failure's error no longer describes the job once it is tried again.
