@@ -31,7 +31,7 @@ bool is_tcp(int fd) {
 }  // namespace
 
 Connections::Connections(int listen_fd, std::chrono::milliseconds drain_timeout)
-    : listen_fd_(listen_fd), drain_timeout_(drain_timeout) {}
+    : listen_fd_(listen_fd), tcp_(is_tcp(listen_fd)), drain_timeout_(drain_timeout) {}
 
 void Connections::accept_one() {
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -41,7 +41,7 @@ void Connections::accept_one() {
         }
         return;  // usually another child was quicker
     }
-    if (is_tcp(fd)) {
+    if (tcp_) {
         const int on = 1;  // responses are written whole: no reason to wait for more
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }

@@ -34,6 +34,7 @@ private:
     std::chrono::milliseconds poll_timeout() const;
 
     int listen_fd_;
+    bool tcp_;  ///< connections of a TCP listening socket get TCP_NODELAY
     std::vector<std::unique_ptr<FcgiConnection>> open_;
     std::deque<FcgiConnection*> ready_;
     std::chrono::milliseconds drain_timeout_;
