@@ -7,6 +7,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <optional>
+#include <vector>
 
 #include "common/log.hpp"
 #include "common/stop_signal.hpp"
@@ -63,26 +65,102 @@ void read_request(FcgiConnection& fcgi, const ApiConfig& config, Request& reques
     request.body = fcgi.read_body(static_cast<size_t>(length));
 }
 
-/// The route a request took, for the log line and the metrics.
-struct RouteTaken {
-    std::string_view name = "unmatched";
-    size_t index = route_count() - 1;
+/// One request of a batch, from its arrival to its log line.
+struct Exchange {
+    explicit Exchange(FcgiConnection& connection) : fcgi(connection) {}
+
+    FcgiConnection& fcgi;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    Request request;
+    RouteMatch match;  ///< handler is null until routed, and stays null on an early answer
+    std::optional<Response> early;  ///< a 404, 405 or 413 known before any handler runs
 };
 
-Response handle(Context& context, FcgiConnection& fcgi, Request& request, const ApiConfig& config,
-                RouteTaken& taken) {
+/// Runs one step of a request; an ApiError becomes its error response, anything else a 500 that
+/// tells the client nothing internal.
+template <typename Step>
+auto answering_errors(const Request& request, Step&& step) -> decltype(step()) {
     try {
-        read_request(fcgi, config, request);
-        const RouteMatch match = route(request.method, request.path);
-        taken = RouteTaken{match.name, match.index};
-        return match.handler(context, request, match.path_parameter);
+        return step();
     } catch (const ApiError& error) {
         return error_response(error, request.request_id);
     } catch (const std::exception& error) {
-        // A bug or an unexpected library failure: the client learns nothing internal.
+        // A bug or an unexpected library failure.
         log::error("unhandled error", {{"error", error.what()}});
         return error_response(error_with_status(500, "internal error"), request.request_id);
     }
+}
+
+bool reads_cache(const Exchange& exchange) {
+    return !exchange.early && exchange.match.prefetch != nullptr;
+}
+
+/// Reads and routes the request on `fcgi`, announcing what its handler will read from the cache.
+void begin(Exchange& exchange, Context& context, const ApiConfig& config) {
+    Request& request = exchange.request;
+    request.request_id = choose_request_id(exchange.fcgi.param("HTTP_X_REQUEST_ID"),
+                                           exchange.fcgi.param("REQUEST_ID"));
+    log::set_request_id(request.request_id);
+    exchange.early = answering_errors(request, [&]() -> std::optional<Response> {
+        read_request(exchange.fcgi, config, request);
+        exchange.match = route(request.method, request.path);
+        return std::nullopt;
+    });
+    if (reads_cache(exchange)) {
+        exchange.match.prefetch(context, request, exchange.match.path_parameter);
+    }
+}
+
+/// Answers the request, hands the connection back, counts and logs it.
+void finish(Exchange& exchange, Context& context, Connections& connections) {
+    const Request& request = exchange.request;
+    log::set_request_id(request.request_id);
+    const Response response =
+        exchange.early ? std::move(*exchange.early) : answering_errors(request, [&] {
+            return exchange.match.handler(context, request, exchange.match.path_parameter);
+        });
+    exchange.fcgi.write(response_head(response, request.request_id));
+    if (request.method != "HEAD") {
+        exchange.fcgi.write(response.body);
+    }
+    connections.done(exchange.fcgi);
+
+    const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - exchange.start);
+    // A request that matched no route counts under the last slot, "unmatched".
+    const size_t route_index =
+        exchange.match.handler != nullptr ? exchange.match.index : route_count() - 1;
+    context.metrics.record(route_index, response.status, duration, response.cache);
+    log::info("request", {{"method", request.method},
+                          {"path", request.path},
+                          {"route", std::string(route_names()[route_index])},
+                          {"status", response.status},
+                          {"duration_ms", static_cast<double>(duration.count()) / 1000.0},
+                          {"cache", response.cache}});
+    log::set_request_id("");
+}
+
+/// Serves the requests that arrived together: all are read and routed first, the cache answers
+/// all their reads in one round trip, then each is handled and answered. Those that read the
+/// cache go first: a hit takes microseconds and should not wait behind a database call. They
+/// arrived together on different connections, so no client can tell the order.
+void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
+                 Connections& connections, const ApiConfig& config) {
+    std::vector<Exchange> exchanges;
+    exchanges.reserve(batch.size());
+    for (FcgiConnection* fcgi : batch) {
+        begin(exchanges.emplace_back(*fcgi), context, config);
+    }
+    log::set_request_id("");
+    context.cache.fetch_prefetched();
+    for (const bool cache_readers : {true, false}) {
+        for (Exchange& exchange : exchanges) {
+            if (reads_cache(exchange) == cache_readers) {
+                finish(exchange, context, connections);
+            }
+        }
+    }
+    context.cache.end_batch();
 }
 
 }  // namespace
@@ -98,32 +176,9 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     log::info("child ready");
     metrics.child_ready();
 
-    while (FcgiConnection* next = connections.next(stop_requested)) {
-        FcgiConnection& fcgi = *next;
-        const auto start = std::chrono::steady_clock::now();
-        Request request;
-        request.request_id =
-            choose_request_id(fcgi.param("HTTP_X_REQUEST_ID"), fcgi.param("REQUEST_ID"));
-        log::set_request_id(request.request_id);
-        RouteTaken taken;
-
-        const Response response = handle(context, fcgi, request, config, taken);
-        fcgi.write(response_head(response, request.request_id));
-        if (request.method != "HEAD") {
-            fcgi.write(response.body);
-        }
-        connections.done(fcgi);
-
-        const auto duration = std::chrono::duration_cast<std::chrono::microseconds>(
-            std::chrono::steady_clock::now() - start);
-        metrics.record(taken.index, response.status, duration, response.cache);
-        log::info("request", {{"method", request.method},
-                              {"path", request.path},
-                              {"route", std::string(taken.name)},
-                              {"status", response.status},
-                              {"duration_ms", static_cast<double>(duration.count()) / 1000.0},
-                              {"cache", response.cache}});
-        log::set_request_id("");
+    for (auto batch = connections.next_batch(stop_requested); !batch.empty();
+         batch = connections.next_batch(stop_requested)) {
+        serve_batch(batch, context, connections, config);
     }
     log::info("child stopping");
     return 0;

@@ -51,7 +51,6 @@ void Connections::accept_one() {
 }
 
 void Connections::forget(FcgiConnection* connection) {
-    ready_.erase(std::remove(ready_.begin(), ready_.end(), connection), ready_.end());
     open_.erase(std::remove_if(open_.begin(), open_.end(),
                                [&](const auto& open) { return open.get() == connection; }),
                 open_.end());
@@ -70,8 +69,10 @@ std::chrono::milliseconds Connections::poll_timeout() const {
 // which it does after fastcgi's keepalive_requests or keepalive_timeout (nginx/pms.conf.in).
 // Closing a kept connection from this side could race with a request nginx is just sending on
 // it, and nginx does not retry a POST; only past the deadline does the child close what is left.
-FcgiConnection* Connections::next(const std::atomic<bool>& stopping) {
-    for (;;) {
+std::vector<FcgiConnection*> Connections::next_batch(const std::atomic<bool>& stopping) {
+    std::vector<FcgiConnection*> batch;
+    std::vector<pollfd> fds;
+    while (batch.empty()) {
         if (stopping.load() && !drain_deadline_) {
             drain_deadline_ = Clock::now() + drain_timeout_;
         }
@@ -81,20 +82,10 @@ FcgiConnection* Connections::next(const std::atomic<bool>& stopping) {
                           {{"connections", static_cast<Json::UInt64>(open_.size())}});
             }
             open_.clear();
-            ready_.clear();
-            return nullptr;
-        }
-        while (!ready_.empty()) {
-            FcgiConnection* connection = ready_.front();
-            ready_.pop_front();
-            if (!connection->closed_by_peer() && connection->read_request()) {
-                return connection;
-            }
-            forget(connection);
+            return batch;
         }
 
-        std::vector<pollfd> fds;
-        fds.reserve(open_.size() + 1);
+        fds.clear();
         const bool accepting = !drain_deadline_;
         if (accepting) {
             fds.push_back(pollfd{listen_fd_, POLLIN, 0});
@@ -106,15 +97,23 @@ FcgiConnection* Connections::next(const std::atomic<bool>& stopping) {
             continue;  // a signal, or the drain tick
         }
         const size_t first = accepting ? 1 : 0;
+        std::vector<FcgiConnection*> gone;
         for (size_t i = first; i < fds.size(); ++i) {
-            if (fds[i].revents != 0) {
-                ready_.push_back(open_[i - first].get());
+            if (fds[i].revents == 0) {
+                continue;
             }
+            FcgiConnection* connection = open_[i - first].get();
+            const bool read = !connection->closed_by_peer() && connection->read_request();
+            (read ? batch : gone).push_back(connection);
+        }
+        for (FcgiConnection* connection : gone) {
+            forget(connection);
         }
         if (accepting && (fds[0].revents & POLLIN) != 0) {
             accept_one();
         }
     }
+    return batch;
 }
 
 void Connections::done(FcgiConnection& connection) {

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -22,9 +21,11 @@ public:
     explicit Connections(int listen_fd,
                          std::chrono::milliseconds drain_timeout = std::chrono::seconds(10));
 
-    /// The next connection with a request read; nothing once `stopping` is set and every kept
-    /// connection is gone (see next() in connections.cpp for how they go).
-    FcgiConnection* next(const std::atomic<bool>& stopping);
+    /// The connections whose request arrived since the last call, each with its request read
+    /// (waits for at least one); empty once `stopping` is set and every kept connection is gone
+    /// (see next_batch() in connections.cpp for how they go). Serving a batch together lets the
+    /// child share work between its requests, like one Redis round trip for all cached GETs.
+    std::vector<FcgiConnection*> next_batch(const std::atomic<bool>& stopping);
     /// After the response: the connection waits for its next request, or is forgotten.
     void done(FcgiConnection& connection);
 
@@ -36,7 +37,6 @@ private:
     int listen_fd_;
     bool tcp_;  ///< connections of a TCP listening socket get TCP_NODELAY
     std::vector<std::unique_ptr<FcgiConnection>> open_;
-    std::deque<FcgiConnection*> ready_;
     std::chrono::milliseconds drain_timeout_;
     std::optional<std::chrono::steady_clock::time_point> drain_deadline_;
 };

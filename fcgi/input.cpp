@@ -297,10 +297,14 @@ ListFilters parse_list_filters(std::string_view query) {
     return filters;
 }
 
+bool is_product_id(std::string_view segment) {
+    return is_decimal_integer(segment) && segment.front() != '0' &&
+           (segment.size() < 19 || segment <= "9223372036854775807");
+}
+
 std::string parse_product_id(std::string_view segment) {
     // Anything that cannot be a product id names no product.
-    if (!is_decimal_integer(segment) || segment.front() == '0' ||
-        (segment.size() == 19 && segment > "9223372036854775807")) {
+    if (!is_product_id(segment)) {
         throw error_with_status(404, "no product with id '" + std::string(segment) + "'");
     }
     return std::string(segment);

@@ -43,7 +43,9 @@ NewProduct parse_new_product(std::string_view body);
 ProductFields parse_product_update(std::string_view body);
 /// The query string of GET /products (min_price/max_price, or price_min/price_max).
 ListFilters parse_list_filters(std::string_view query);
-/// A product id from the path: a positive 64-bit integer; throws ApiError 404 otherwise.
+/// Whether a path segment can be a product id: a positive 64-bit integer.
+bool is_product_id(std::string_view segment);
+/// A product id from the path; throws ApiError 404 unless is_product_id().
 std::string parse_product_id(std::string_view segment);
 
 /// Whether `text` is valid UTF-8 without NUL characters: what a PostgreSQL text value can hold

@@ -1,7 +1,9 @@
 /// Redis cache-aside for single products, with version floors against stale fills.
 #include "fcgi/product_cache.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "common/log.hpp"
 #include "common/product_cache_layout.hpp"
@@ -48,6 +50,9 @@ void ProductCache::on_failure(const redis::Error& error) {
 }
 
 std::optional<std::string> ProductCache::get(std::string_view id) {
+    if (const auto found = prefetched_.find(std::string(id)); found != prefetched_.end()) {
+        return found->second;
+    }
     redis::Connection* redis = connection();
     if (redis == nullptr) {
         return std::nullopt;
@@ -61,6 +66,39 @@ std::optional<std::string> ProductCache::get(std::string_view id) {
         on_failure(error);
     }
     return std::nullopt;
+}
+
+void ProductCache::prefetch(std::string_view id) {
+    if (std::find(prefetching_.begin(), prefetching_.end(), id) == prefetching_.end()) {
+        prefetching_.emplace_back(id);
+    }
+}
+
+void ProductCache::fetch_prefetched() {
+    std::vector<std::string> ids = std::exchange(prefetching_, {});
+    redis::Connection* redis = ids.empty() ? nullptr : connection();
+    if (redis == nullptr) {
+        return;  // each get() is a miss while Redis is down
+    }
+    try {
+        for (const std::string& id : ids) {
+            redis->append({"GET", cache::product_key(id)});
+        }
+        for (std::string& id : ids) {
+            redis::Reply reply = redis->read_reply();
+            prefetched_.emplace(std::move(id), reply.is_string()
+                                                   ? std::optional(std::string(reply.text()))
+                                                   : std::nullopt);
+        }
+    } catch (const redis::Error& error) {
+        prefetched_.clear();
+        on_failure(error);
+    }
+}
+
+void ProductCache::end_batch() {
+    prefetching_.clear();
+    prefetched_.clear();
 }
 
 void ProductCache::begin_fill(std::string_view id) {
@@ -120,6 +158,7 @@ bool ProductCache::fill(std::string_view id, const std::string& json, std::strin
 }
 
 void ProductCache::invalidate(std::string_view id, std::string_view version) {
+    prefetched_.erase(std::string(id));
     redis::Connection* redis = connection();
     if (redis == nullptr) {
         // The database's own cache.invalidate event (pms-bridge) catches up once Redis is back.

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "common/redis.hpp"
 
@@ -19,6 +21,15 @@ public:
 
     /// The cached JSON of product `id`, or nothing on a miss or while Redis is down.
     std::optional<std::string> get(std::string_view id);
+
+    /// A batch of requests reads Redis once, not once per GET (a cached GET is little more than
+    /// that round trip, so under load this is most of its cost): prefetch() names a product that
+    /// a request of the batch will get(), fetch_prefetched() reads them all in one pipelined
+    /// round trip, and get() answers from that read until end_batch(). invalidate() drops its
+    /// product from it, so a write earlier in the batch is not hidden from a later GET.
+    void prefetch(std::string_view id);
+    void fetch_prefetched();
+    void end_batch();
 
     /// Stores `json` (read from PostgreSQL at `version`) unless an invalidation announced a newer
     /// version meanwhile. Two steps, so that tests can interleave an invalidation between them:
@@ -43,6 +54,9 @@ private:
     std::string ttl_text_;
     std::unique_ptr<redis::Connection> connection_;
     std::optional<double> watched_floor_;  ///< between begin_fill() and finish_fill()
+    std::vector<std::string> prefetching_;
+    /// What fetch_prefetched() read: the copy, or nothing for a miss.
+    std::unordered_map<std::string, std::optional<std::string>> prefetched_;
     std::chrono::steady_clock::time_point retry_at_{};
     bool reported_down_ = false;
 };

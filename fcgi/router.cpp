@@ -16,13 +16,15 @@ struct RouteEntry {
     std::string_view pattern;  ///< "{id}" stands for one path segment
     Handler handler;
     std::string_view name;
+    Prefetch prefetch = nullptr;
 };
 
 constexpr std::array kRoutes = {
     RouteEntry{"POST", "/api/v1/users", handlers::create_user, "POST /api/v1/users"},
     RouteEntry{"POST", "/api/v1/products", handlers::create_product, "POST /api/v1/products"},
     RouteEntry{"GET", "/api/v1/products", handlers::list_products, "GET /api/v1/products"},
-    RouteEntry{"GET", "/api/v1/products/{id}", handlers::get_product, "GET /api/v1/products/{id}"},
+    RouteEntry{"GET", "/api/v1/products/{id}", handlers::get_product, "GET /api/v1/products/{id}",
+               handlers::prefetch_product},
     RouteEntry{"PUT", "/api/v1/products/{id}", handlers::update_product,
                "PUT /api/v1/products/{id}"},
     RouteEntry{"DELETE", "/api/v1/products/{id}", handlers::delete_product,
@@ -80,7 +82,7 @@ RouteMatch route(std::string_view method, std::string_view path) {
             continue;
         }
         if (entry.method == effective) {
-            return RouteMatch{entry.handler, std::move(parameter), entry.name, i};
+            return RouteMatch{entry.handler, entry.prefetch, std::move(parameter), entry.name, i};
         }
         if (!allowed.empty()) {
             allowed += ", ";

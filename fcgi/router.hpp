@@ -13,8 +13,13 @@ namespace pms::api {
 /// A handler gets the path parameter ({id}) as text, "" where the route has none.
 using Handler = Response (*)(Context&, const Request&, std::string_view path_parameter);
 
+/// What a route's handler will read from the cache, announced before a batch of requests is
+/// handled so that one round trip serves the whole batch (ProductCache::prefetch).
+using Prefetch = void (*)(Context&, const Request&, std::string_view path_parameter);
+
 struct RouteMatch {
     Handler handler = nullptr;
+    Prefetch prefetch = nullptr;  ///< for routes that read the cache
     std::string path_parameter;
     /// Route name for logs and metrics ("GET /api/v1/products/{id}").
     std::string_view name;

@@ -12,6 +12,7 @@ Response create_user(Context& context, const Request& request, std::string_view)
 Response create_product(Context& context, const Request& request, std::string_view);
 Response list_products(Context& context, const Request& request, std::string_view);
 Response get_product(Context& context, const Request& request, std::string_view id);
+void prefetch_product(Context& context, const Request& request, std::string_view id);
 Response update_product(Context& context, const Request& request, std::string_view id);
 Response delete_product(Context& context, const Request& request, std::string_view id);
 Response health(Context& context, const Request& request, std::string_view);

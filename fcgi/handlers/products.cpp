@@ -27,12 +27,25 @@ Response list_products(Context& context, const Request& request, std::string_vie
     return Response::json(200, std::move(list.json));
 }
 
+namespace {
+
+/// "Cache-Control: no-cache" asks for the database's answer (RFC 9111); it still refreshes the
+/// cache for everyone else.
+bool wants_fresh(const Request& request) {
+    return request.cache_control.find("no-cache") != std::string::npos;
+}
+
+}  // namespace
+
+void prefetch_product(Context& context, const Request& request, std::string_view id_segment) {
+    if (!wants_fresh(request) && is_product_id(id_segment)) {
+        context.cache.prefetch(id_segment);
+    }
+}
+
 Response get_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
-    // "Cache-Control: no-cache" asks for the database's answer (RFC 9111); it still refreshes
-    // the cache for everyone else.
-    const bool fresh = request.cache_control.find("no-cache") != std::string::npos;
-    if (auto cached = fresh ? std::nullopt : context.cache.get(id)) {
+    if (auto cached = wants_fresh(request) ? std::nullopt : context.cache.get(id)) {
         Response response = Response::json(200, std::move(*cached));
         response.cache = "HIT";
         return response;

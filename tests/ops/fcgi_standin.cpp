@@ -39,13 +39,16 @@ FcgiStandIn::~FcgiStandIn() {
 void FcgiStandIn::serve() {
     // A test stand-in stops at once: no waiting for nginx to close kept connections.
     api::Connections connections(listen_fd_, std::chrono::milliseconds(0));
-    while (api::FcgiConnection* request = connections.next(stopping_)) {
-        const ParamLookup param = [request](const char* name) {
-            const char* value = request->param(name);
-            return std::string(value == nullptr ? "" : value);
-        };
-        request->write(handler_(param));
-        connections.done(*request);
+    for (auto batch = connections.next_batch(stopping_); !batch.empty();
+         batch = connections.next_batch(stopping_)) {
+        for (api::FcgiConnection* request : batch) {
+            const ParamLookup param = [request](const char* name) {
+                const char* value = request->param(name);
+                return std::string(value == nullptr ? "" : value);
+            };
+            request->write(handler_(param));
+            connections.done(*request);
+        }
     }
 }
 

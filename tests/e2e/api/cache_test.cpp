@@ -88,9 +88,9 @@ TEST(CacheInvalidation, ADirectSqlDeleteIsSeenWithinOneSecond) {
 
 /// Two caches on two connections: one reads and fills like a child, the other invalidates like
 /// pms-bridge or another child. The interleavings are forced, not left to chance.
-class StaleCopyRace : public ::testing::Test {
+class TwoCaches : public ::testing::Test {
 protected:
-    StaleCopyRace()
+    TwoCaches()
         : reader_(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(60)),
           writer_(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(60)),
           // Ids far above any real product: these entries never meet the API's own.
@@ -102,6 +102,8 @@ protected:
     api::ProductCache writer_;
     std::string id_;
 };
+using StaleCopyRace = TwoCaches;
+using BatchedReads = TwoCaches;
 
 TEST_F(StaleCopyRace, AnInvalidationDuringTheReadWins) {
     // The reader read version 1 from PostgreSQL; version 2 commits and is invalidated before
@@ -141,6 +143,41 @@ TEST_F(StaleCopyRace, ADeletedProductIsNeverCachedAgain) {
     writer_.invalidate(id_, "+inf");
     EXPECT_FALSE(reader_.fill(id_, "{\"version\": 1000000}", "1000000"));
     EXPECT_FALSE(reader_.get(id_));
+}
+
+TEST_F(BatchedReads, OneFetchAnswersEveryProductOfTheBatch) {
+    const std::string other = id_ + "1";
+    const std::string missing = id_ + "2";
+    ASSERT_TRUE(writer_.fill(id_, "{\"id\": 1}", "1"));
+    ASSERT_TRUE(writer_.fill(other, "{\"id\": 2}", "1"));
+    for (const std::string& id : {id_, other, missing, id_}) {
+        reader_.prefetch(id);
+    }
+    reader_.fetch_prefetched();
+    EXPECT_EQ(reader_.get(id_), "{\"id\": 1}");
+    EXPECT_EQ(reader_.get(id_), "{\"id\": 1}") << "two requests of a batch for one product";
+    EXPECT_EQ(reader_.get(other), "{\"id\": 2}");
+    EXPECT_FALSE(reader_.get(missing));
+    reader_.end_batch();
+}
+
+TEST_F(BatchedReads, AWriteInTheBatchHidesWhatWasFetched) {
+    ASSERT_TRUE(writer_.fill(id_, "{\"version\": 1}", "1"));
+    reader_.prefetch(id_);
+    reader_.fetch_prefetched();
+    // A PUT of the batch commits version 2; a GET handled after it must not see version 1.
+    reader_.invalidate(id_, "2");
+    EXPECT_FALSE(reader_.get(id_));
+    reader_.end_batch();
+}
+
+TEST_F(BatchedReads, NothingFetchedOutlivesItsBatch) {
+    ASSERT_TRUE(writer_.fill(id_, "{\"version\": 1}", "1"));
+    reader_.prefetch(id_);
+    reader_.fetch_prefetched();
+    reader_.end_batch();
+    writer_.invalidate(id_, "2");  // another child or pms-bridge, between two batches
+    EXPECT_FALSE(reader_.get(id_)) << "a copy fetched for an earlier batch was served";
 }
 
 // The same race for real: readers miss and fill while a DBA keeps renaming the product. Once

@@ -99,8 +99,13 @@ TEST(ListFilters, MalformedNumbersAre400) {
 }
 
 TEST(ProductId, PositiveIntegersOnly) {
-    EXPECT_EQ(pms::api::parse_product_id("9223372036854775807"), "9223372036854775807");
-    for (const char* bad : {"0", "-1", "abc", "1.0", "9223372036854775808", "00"}) {
+    for (const char* good : {"1", "42", "999999999999999999", "9223372036854775807"}) {
+        EXPECT_TRUE(pms::api::is_product_id(good)) << good;
+        EXPECT_EQ(pms::api::parse_product_id(good), good);
+    }
+    for (const char* bad : {"", "0", "-1", "abc", "1.0", "9223372036854775808",
+                            "9999999999999999999", "00", "01", "12345678901234567890"}) {
+        EXPECT_FALSE(pms::api::is_product_id(bad)) << bad;
         EXPECT_EQ(status_of([&] { pms::api::parse_product_id(bad); }), 404) << bad;
     }
 }

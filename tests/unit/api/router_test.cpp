@@ -23,6 +23,17 @@ TEST(Router, MatchesEachRoute) {
     EXPECT_EQ(get.name, "GET /api/v1/products/{id}");
 }
 
+TEST(Router, OnlyTheProductReadPrefetchesFromTheCache) {
+    EXPECT_EQ(route("GET", "/api/v1/products/42").prefetch, pms::api::handlers::prefetch_product);
+    EXPECT_EQ(route("HEAD", "/api/v1/products/42").prefetch, pms::api::handlers::prefetch_product);
+    for (const auto& [method, path] :
+         {std::pair{"PUT", "/api/v1/products/42"}, std::pair{"DELETE", "/api/v1/products/42"},
+          std::pair{"GET", "/api/v1/products"}, std::pair{"POST", "/api/v1/products"},
+          std::pair{"GET", "/health"}}) {
+        EXPECT_EQ(route(method, path).prefetch, nullptr) << method << " " << path;
+    }
+}
+
 TEST(Router, TrailingSlashAndHead) {
     EXPECT_EQ(route("GET", "/api/v1/products/42/").path_parameter, "42");
     EXPECT_EQ(route("HEAD", "/api/v1/products/42").handler, pms::api::handlers::get_product);
