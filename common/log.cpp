@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <climits>
 #include <ctime>
 #include <memory>
 #include <stdexcept>
@@ -37,6 +38,10 @@ State& state() {
 }
 
 thread_local std::string current_request_id;
+
+/// Lines of a live HeldLines, and whether one lives on this thread.
+thread_local std::string held_lines;
+thread_local bool holding = false;
 
 /// getpid() once per process, not once per line: refreshed in every child of a fork.
 pid_t cached_pid = 0;
@@ -101,6 +106,15 @@ void append_value(std::string& out, const Json::Value& value) {
     }
 }
 
+/// The held lines in one call; the level only passes log4cplus's threshold, which each line
+/// passed already.
+void write_held() {
+    if (!held_lines.empty()) {
+        state().logger.forcedLog(log4cplus::INFO_LOG_LEVEL, held_lines);
+        held_lines.clear();
+    }
+}
+
 }  // namespace
 
 void init(const char* program, std::string_view level) {
@@ -162,7 +176,23 @@ void write(Level level, std::string_view message, Fields fields) {
         append_value(line, value);
     }
     line += "}\n";
-    s.logger.forcedLog(to_log4cplus(level), line);
+    if (!holding) {
+        s.logger.forcedLog(to_log4cplus(level), line);
+        return;
+    }
+    if (held_lines.size() + line.size() > PIPE_BUF) {
+        write_held();
+    }
+    held_lines += line;
+}
+
+HeldLines::HeldLines() {
+    holding = true;
+}
+
+HeldLines::~HeldLines() {
+    write_held();
+    holding = false;
 }
 
 }  // namespace pms::log

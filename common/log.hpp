@@ -25,6 +25,19 @@ void set_request_id(std::string_view request_id);
 bool enabled(Level level);
 void write(Level level, std::string_view message, Fields fields);
 
+/// While one lives, this thread's lines are held and written together, in one system call per
+/// PIPE_BUF bytes (the most a pipe or journald's stream takes without interleaving another
+/// process's lines): pms-api logs a line per request and answers requests in batches, so a
+/// batch's lines cost one write, not one each. Written at the latest when it ends, so a line
+/// waits at most one batch.
+class HeldLines {
+public:
+    HeldLines();
+    ~HeldLines();
+    HeldLines(const HeldLines&) = delete;
+    HeldLines& operator=(const HeldLines&) = delete;
+};
+
 inline void debug(std::string_view message, Fields fields = {}) {
     write(Level::kDebug, message, fields);
 }

@@ -143,9 +143,11 @@ void finish(Exchange& exchange, Context& context, Connections& connections) {
 /// Serves the requests that arrived together: all are read and routed first, the cache answers
 /// all their reads in one round trip, then each is handled and answered. Those that read the
 /// cache go first: a hit takes microseconds and should not wait behind a database call. They
-/// arrived together on different connections, so no client can tell the order.
+/// arrived together on different connections, so no client can tell the order. Their log lines
+/// are written together too.
 void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
                  Connections& connections, const ApiConfig& config) {
+    const log::HeldLines held;
     std::vector<Exchange> exchanges;
     exchanges.reserve(batch.size());
     for (FcgiConnection* fcgi : batch) {

@@ -2,11 +2,16 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "common/json.hpp"
 
@@ -76,6 +81,76 @@ TEST(Log, AForkedChildLogsItsOwnPid) {
     auto value = pms::json::parse_strict(std::string(buffer, static_cast<size_t>(n)), nullptr);
     ASSERT_TRUE(value) << buffer;
     EXPECT_EQ((*value)["pid"].asInt(), child);
+}
+
+/// Stderr as a datagram socket while it lives: each write() of the logger is one datagram.
+class StderrWrites {
+public:
+    StderrWrites() {
+        EXPECT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, fds_), 0);
+        saved_ = dup(STDERR_FILENO);
+        dup2(fds_[1], STDERR_FILENO);
+    }
+    ~StderrWrites() {
+        dup2(saved_, STDERR_FILENO);
+        close(saved_);
+        close(fds_[0]);
+        close(fds_[1]);
+    }
+    /// The writes made since the last call, in order.
+    std::vector<std::string> take() {
+        std::vector<std::string> writes;
+        char buffer[65536];
+        for (ssize_t n; (n = recv(fds_[0], buffer, sizeof buffer, MSG_DONTWAIT)) > 0;) {
+            writes.emplace_back(buffer, static_cast<size_t>(n));
+        }
+        return writes;
+    }
+
+private:
+    int fds_[2] = {-1, -1};
+    int saved_ = -1;
+};
+
+TEST(Log, EachLineIsOneWrite) {
+    pms::log::init("test", "info");
+    StderrWrites stderr_writes;
+    pms::log::info("first");
+    pms::log::info("second");
+    const auto writes = stderr_writes.take();
+    ASSERT_EQ(writes.size(), 2U);
+    EXPECT_NE(writes[0].find("\"first\""), std::string::npos);
+}
+
+TEST(Log, HeldLinesAreWrittenTogetherInWholeLinesUpToPipeBuf) {
+    pms::log::init("test", "info");
+    StderrWrites stderr_writes;
+    constexpr int kLines = 40;  // about 12 KB: more than one PIPE_BUF
+    {
+        pms::log::HeldLines held;
+        for (int i = 0; i < kLines; ++i) {
+            pms::log::info("request", {{"n", i}, {"path", std::string(250, 'x')}});
+        }
+        pms::log::debug("below the level: not held either");
+    }
+    const auto writes = stderr_writes.take();
+    ASSERT_GE(writes.size(), 3U);
+    EXPECT_LT(writes.size(), 10U) << "lines were not written together";
+    int next = 0;
+    for (const std::string& write : writes) {
+        EXPECT_LE(write.size(), static_cast<size_t>(PIPE_BUF));
+        ASSERT_EQ(write.back(), '\n') << "a write ended inside a line";
+        std::istringstream lines(write);
+        for (std::string line; std::getline(lines, line);) {
+            auto value = pms::json::parse_strict(line, nullptr);
+            ASSERT_TRUE(value) << line;
+            EXPECT_EQ((*value)["n"].asInt(), next++) << "lines out of order";
+        }
+    }
+    EXPECT_EQ(next, kLines);
+
+    pms::log::info("after the batch");
+    EXPECT_EQ(stderr_writes.take().size(), 1U) << "lines after HeldLines ended were held";
 }
 
 TEST(Log, UnknownLevelIsRefused) {
