@@ -112,7 +112,8 @@ paths_env_print() {
         paths_env_line PMS_S3_SECRET_KEY S3RVER
         paths_env_line PMS_S3_PUBLIC_URL "$s3_endpoint/$STACK_S3_BUCKET"
         paths_env_line PMS_API_LISTEN "unix:$STACK_API_SOCKET"
-        paths_env_line PMS_API_WORKERS "${PMS_API_WORKERS:-4}"
+        # pms-api's own default (one child per CPU), written out so the tests know it.
+        paths_env_line PMS_API_WORKERS "${PMS_API_WORKERS:-$(nproc)}"
         paths_env_line PMS_CACHE_TTL "${PMS_CACHE_TTL:-1800}"
         paths_env_line PMS_WORKER_CONCURRENCY "${PMS_WORKER_CONCURRENCY:-2}"
         paths_env_line PMS_IMAGE_MAX_WIDTH "${PMS_IMAGE_MAX_WIDTH:-800}"
