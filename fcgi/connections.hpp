@@ -1,7 +1,8 @@
 #pragma once
 /// The FastCGI connections of one child, waited on together with poll(): new ones from the
 /// listening socket and those nginx keeps open between requests (fastcgi_keep_conn), so that a
-/// few children serve any number of kept connections, one request at a time.
+/// few children serve any number of kept connections, taking the requests that arrived together
+/// as one batch.
 
 #include <atomic>
 #include <chrono>
