@@ -91,7 +91,7 @@ std::vector<FcgiConnection*> Connections::next_batch(const std::atomic<bool>& st
             fds.push_back(pollfd{listen_fd_, POLLIN, 0});
         }
         for (const auto& connection : open_) {
-            fds.push_back(pollfd{connection->fd(), POLLIN, 0});
+            fds.push_back(pollfd{connection->fd(), POLLIN | POLLRDHUP, 0});
         }
         if (::poll(fds.data(), fds.size(), static_cast<int>(poll_timeout().count())) <= 0) {
             continue;  // a signal, or the drain tick
@@ -103,7 +103,11 @@ std::vector<FcgiConnection*> Connections::next_batch(const std::atomic<bool>& st
                 continue;
             }
             FcgiConnection* connection = open_[i - first].get();
-            const bool read = !connection->closed_by_peer() && connection->read_request();
+            // A hang-up may still have a request before it. Without one, libfcgi's read would go
+            // on to accept a new connection itself, behind this class's back.
+            const bool hung_up = (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+            const bool read =
+                !(hung_up && connection->closed_by_peer()) && connection->read_request();
             (read ? batch : gone).push_back(connection);
         }
         for (FcgiConnection* connection : gone) {

@@ -24,7 +24,8 @@ public:
     FcgiConnection& operator=(const FcgiConnection&) = delete;
 
     int fd() const { return request_.ipcFd; }
-    /// Whether the web server closed the connection (nothing left to read but its end).
+    /// Whether the web server closed the connection (nothing left to read but its end). A system
+    /// call: ask only when poll() reported a hang-up.
     bool closed_by_peer() const;
 
     /// Reads the next request; false when the connection broke or the data was not FastCGI.

@@ -43,7 +43,8 @@ TEST(Log, LinesAreJsonWithRequestIdAndFields) {
     pms::log::init("test", "info");
     pms::log::set_request_id("req-1");
     testing::internal::CaptureStderr();
-    pms::log::info("hello \"world\"", {{"status", 201}, {"path", "/x"}});
+    pms::log::info("hello \"world\"",
+                   {{"status", 201}, {"path", "/x"}, {"duration_ms", 0.114}, {"ratio", 1.0 / 0.0}});
     pms::log::debug("not shown");
     const std::string line = testing::internal::GetCapturedStderr();
     pms::log::set_request_id("");
@@ -56,6 +57,8 @@ TEST(Log, LinesAreJsonWithRequestIdAndFields) {
     EXPECT_EQ((*value)["message"].asString(), "hello \"world\"");
     EXPECT_EQ((*value)["status"].asInt(), 201);
     EXPECT_EQ((*value)["path"].asString(), "/x");
+    EXPECT_NE(line.find("\"duration_ms\":0.114,"), std::string::npos) << line;
+    EXPECT_TRUE((*value)["ratio"].isNull()) << "JSON has no infinity";
     EXPECT_TRUE((*value)["pid"].isInt());
     EXPECT_EQ(line.back(), '\n');
     EXPECT_EQ(line.find('\n'), line.size() - 1) << "exactly one line";
