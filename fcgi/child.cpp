@@ -24,7 +24,7 @@ namespace {
 
 void install_signal_handlers(pid_t master) {
     // The master blocks signals to wait for them; a child handles them itself: SIGTERM ends
-    // the wait in poll() and the child stops between requests (pms::stop_requested).
+    // the wait in epoll_wait() and the child stops between requests (pms::stop_requested).
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -1,14 +1,16 @@
-/// poll() over the listening socket and the kept connections.
+/// epoll over the listening socket and the kept connections.
 #include "fcgi/connections.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include "common/log.hpp"
 
@@ -21,6 +23,9 @@ using Clock = std::chrono::steady_clock;
 // How often a draining child looks at the clock when nothing happens.
 constexpr auto kDrainTick = std::chrono::milliseconds(200);
 
+// The most connections one wait reports; more ready ones are reported by the next wait.
+constexpr int kMaxEvents = 128;
+
 bool is_tcp(int fd) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
@@ -28,10 +33,35 @@ bool is_tcp(int fd) {
            (address.ss_family == AF_INET || address.ss_family == AF_INET6);
 }
 
+int new_epoll() {
+    const int fd = epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0) {
+        throw std::system_error(errno, std::generic_category(), "epoll_create1");
+    }
+    return fd;
+}
+
 }  // namespace
 
 Connections::Connections(int listen_fd, std::chrono::milliseconds drain_timeout)
-    : listen_fd_(listen_fd), tcp_(is_tcp(listen_fd)), drain_timeout_(drain_timeout) {}
+    : listen_fd_(listen_fd),
+      tcp_(is_tcp(listen_fd)),
+      epoll_fd_(new_epoll()),
+      drain_timeout_(drain_timeout) {
+    // Exclusive: a new connection wakes one waiting child, not every child.
+    epoll_event listening{};
+    listening.events = EPOLLIN | EPOLLEXCLUSIVE;
+    listening.data.ptr = nullptr;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listening) != 0) {
+        const int error = errno;
+        ::close(epoll_fd_);
+        throw std::system_error(error, std::generic_category(), "epoll_ctl(listening socket)");
+    }
+}
+
+Connections::~Connections() {
+    ::close(epoll_fd_);
+}
 
 void Connections::accept_one() {
     const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -45,18 +75,35 @@ void Connections::accept_one() {
         const int on = 1;  // responses are written whole: no reason to wait for more
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
-    // Not ready yet: nginx writes the request right after connecting, and the next poll says
-    // when it is there, so a read never waits on a silent peer.
-    open_.push_back(std::make_unique<FcgiConnection>(listen_fd_, fd));
+    auto connection = std::make_unique<FcgiConnection>(fd);
+    // Not read yet: nginx writes the request right after connecting, and the next wait says when
+    // it is there, so a read never waits on a silent peer.
+    epoll_event readable{};
+    readable.events = EPOLLIN;
+    readable.data.ptr = connection.get();
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &readable) != 0) {
+        log::warn("cannot watch a new connection", {{"error", std::strerror(errno)}});
+        return;  // closed with `connection`: nginx sees the close before sending anything
+    }
+    open_.push_back(std::move(connection));
 }
 
 void Connections::forget(FcgiConnection* connection) {
+    // A connection libfcgi closed after an error (fd -1) left the epoll set with its close.
+    if (connection->fd() >= 0) {
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, connection->fd(), nullptr);
+    }
     open_.erase(std::remove_if(open_.begin(), open_.end(),
                                [&](const auto& open) { return open.get() == connection; }),
                 open_.end());
 }
 
-std::chrono::milliseconds Connections::poll_timeout() const {
+void Connections::stop_accepting() {
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+    drain_deadline_ = Clock::now() + drain_timeout_;
+}
+
+std::chrono::milliseconds Connections::wait_timeout() const {
     if (!drain_deadline_) {
         return std::chrono::milliseconds(-1);  // until a connection or a signal
     }
@@ -71,10 +118,10 @@ std::chrono::milliseconds Connections::poll_timeout() const {
 // it, and nginx does not retry a POST; only past the deadline does the child close what is left.
 std::vector<FcgiConnection*> Connections::next_batch(const std::atomic<bool>& stopping) {
     std::vector<FcgiConnection*> batch;
-    std::vector<pollfd> fds;
+    epoll_event events[kMaxEvents];
     while (batch.empty()) {
         if (stopping.load() && !drain_deadline_) {
-            drain_deadline_ = Clock::now() + drain_timeout_;
+            stop_accepting();
         }
         if (drain_deadline_ && (open_.empty() || Clock::now() >= *drain_deadline_)) {
             if (!open_.empty()) {
@@ -85,35 +132,23 @@ std::vector<FcgiConnection*> Connections::next_batch(const std::atomic<bool>& st
             return batch;
         }
 
-        fds.clear();
-        const bool accepting = !drain_deadline_;
-        if (accepting) {
-            fds.push_back(pollfd{listen_fd_, POLLIN, 0});
-        }
-        for (const auto& connection : open_) {
-            fds.push_back(pollfd{connection->fd(), POLLIN | POLLRDHUP, 0});
-        }
-        if (::poll(fds.data(), fds.size(), static_cast<int>(poll_timeout().count())) <= 0) {
-            continue;  // a signal, or the drain tick
-        }
-        const size_t first = accepting ? 1 : 0;
+        const int ready =
+            epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>(wait_timeout().count()));
+        bool connection_waiting = false;
         std::vector<FcgiConnection*> gone;
-        for (size_t i = first; i < fds.size(); ++i) {
-            if (fds[i].revents == 0) {
-                continue;
+        for (int i = 0; i < ready; ++i) {
+            auto* connection = static_cast<FcgiConnection*>(events[i].data.ptr);
+            if (connection == nullptr) {
+                connection_waiting = true;
+            } else {
+                // Readable and nothing to read is nginx's close: the read fails and it goes.
+                (connection->read_request() ? batch : gone).push_back(connection);
             }
-            FcgiConnection* connection = open_[i - first].get();
-            // A hang-up may still have a request before it. Without one, libfcgi's read would go
-            // on to accept a new connection itself, behind this class's back.
-            const bool hung_up = (fds[i].revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
-            const bool read =
-                !(hung_up && connection->closed_by_peer()) && connection->read_request();
-            (read ? batch : gone).push_back(connection);
         }
         for (FcgiConnection* connection : gone) {
             forget(connection);
         }
-        if (accepting && (fds[0].revents & POLLIN) != 0) {
+        if (connection_waiting) {
             accept_one();
         }
     }

@@ -1,7 +1,6 @@
 /// libfcgi requests on connections this process accepted itself.
 #include "fcgi/fcgx.hpp"
 
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace pms::api {
@@ -10,19 +9,17 @@ void FcgiConnection::init_library() {
     FCGX_Init();
 }
 
-FcgiConnection::FcgiConnection(int listen_fd, int fd) {
-    FCGX_InitRequest(&request_, listen_fd, 0);
+FcgiConnection::FcgiConnection(int fd) {
+    // No listening socket for libfcgi: after a failed read it would accept a connection of its
+    // own (and wait up to 2 s for its first bytes) where Connections cannot see it. Without one,
+    // a connection the web server closed simply fails to read.
+    FCGX_InitRequest(&request_, -1, 0);
     request_.ipcFd = fd;
 }
 
 FcgiConnection::~FcgiConnection() {
     close();
     FCGX_Free(&request_, /*close=*/0);
-}
-
-bool FcgiConnection::closed_by_peer() const {
-    char byte = 0;
-    return ::recv(request_.ipcFd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 bool FcgiConnection::read_request() {

@@ -17,17 +17,13 @@ public:
     /// Once per process, before the first request.
     static void init_library();
 
-    /// Adopts `fd`, a connection accepted from `listen_fd`.
-    FcgiConnection(int listen_fd, int fd);
+    /// Adopts `fd`, an accepted connection.
+    explicit FcgiConnection(int fd);
     ~FcgiConnection();
     FcgiConnection(const FcgiConnection&) = delete;
     FcgiConnection& operator=(const FcgiConnection&) = delete;
 
     int fd() const { return request_.ipcFd; }
-    /// Whether the web server closed the connection (nothing left to read but its end). A system
-    /// call: ask only when poll() reported a hang-up.
-    bool closed_by_peer() const;
-
     /// Reads the next request; false when the connection broke or the data was not FastCGI.
     bool read_request();
     /// Ends the request: flushes the response, then keeps the connection when the web server

@@ -39,7 +39,8 @@ bool from_systemd(ListenSocket& out) {
     unsetenv("LISTEN_FDNAMES");
     out.fd = kSystemdFirstFd;
     out.description = "systemd socket activation";
-    // Every child polls it and one wins each connection; the others must not block in accept().
+    // Every child waits on it and one wins each connection; the others must not block in
+    // accept().
     fcntl(out.fd, F_SETFL, fcntl(out.fd, F_GETFL) | O_NONBLOCK);
     return true;
 }

@@ -12,7 +12,7 @@ struct ListenSocket {
 };
 
 /// Takes the socket systemd passed (LISTEN_FDS/LISTEN_PID), else opens `address`
-/// ("unix:/path" or "host:port"); either way non-blocking, for the children poll it together
+/// ("unix:/path" or "host:port"); either way non-blocking, for the children wait on it together
 /// (connections.hpp). Throws std::runtime_error saying what failed.
 ListenSocket open_listen_socket(const std::string& address);
 

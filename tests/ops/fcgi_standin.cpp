@@ -29,7 +29,7 @@ FcgiStandIn::FcgiStandIn(const std::string& socket_path, Handler handler)
 }
 
 FcgiStandIn::~FcgiStandIn() {
-    // The flag ends serve(); shutting the listening socket down wakes its poll().
+    // The flag ends serve(); shutting the listening socket down wakes its wait.
     stopping_.store(true);
     shutdown(listen_fd_, SHUT_RDWR);
     thread_.join();
