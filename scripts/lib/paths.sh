@@ -74,6 +74,22 @@ paths_make_dirs() {
     chmod 0755 "$PMS_STACK_DIR" "$STACK_RUN_DIR"
 }
 
+# Moves each log file of the stack over 256 MB to NAME.log.1, replacing the one
+# before. nginx's access log and pms-api's log take a line per request: one
+# full bench/run writes over a gigabyte, and nothing else rotates them. `up`
+# does this first; nginx reopens its files when `up` reloads it, and a program
+# writes a new file from its next start (bench/run restarts them).
+paths_rotate_logs() {
+    local log size
+    for log in "$STACK_LOG_DIR"/*.log; do
+        [[ -f "$log" ]] || continue
+        size=$(stat -c %s "$log")
+        ((size > 256 * 1024 * 1024)) || continue
+        mv -f "$log" "$log.1"
+        log_info "rotated $log ($((size / 1024 / 1024)) MB) to $log.1"
+    done
+}
+
 # Prints one `export NAME=value` line; values with shell-special characters are quoted.
 paths_env_line() {
     local name=$1 value=$2
