@@ -91,8 +91,9 @@ auto answering_errors(const Request& request, Step&& step) -> decltype(step()) {
     }
 }
 
+/// Only a routed request has a prefetch: none comes with an early answer.
 bool reads_cache(const Exchange& exchange) {
-    return !exchange.early && exchange.match.prefetch != nullptr;
+    return exchange.match.prefetch != nullptr;
 }
 
 /// Reads and routes the request on `fcgi`, announcing what its handler will read from the cache.

@@ -135,18 +135,15 @@ std::vector<FcgiConnection*> Connections::next_batch(const std::atomic<bool>& st
         const int ready =
             epoll_wait(epoll_fd_, events, kMaxEvents, static_cast<int>(wait_timeout().count()));
         bool connection_waiting = false;
-        std::vector<FcgiConnection*> gone;
         for (int i = 0; i < ready; ++i) {
             auto* connection = static_cast<FcgiConnection*>(events[i].data.ptr);
             if (connection == nullptr) {
                 connection_waiting = true;
+            } else if (connection->read_request()) {
+                batch.push_back(connection);
             } else {
-                // Readable and nothing to read is nginx's close: the read fails and it goes.
-                (connection->read_request() ? batch : gone).push_back(connection);
+                forget(connection);  // readable with nothing to read: nginx closed it
             }
-        }
-        for (FcgiConnection* connection : gone) {
-            forget(connection);
         }
         if (connection_waiting) {
             accept_one();

@@ -82,7 +82,7 @@ RouteMatch route(std::string_view method, std::string_view path) {
             continue;
         }
         if (entry.method == effective) {
-            return RouteMatch{entry.handler, entry.prefetch, std::move(parameter), entry.name, i};
+            return RouteMatch{entry.handler, entry.prefetch, std::move(parameter), i};
         }
         if (!allowed.empty()) {
             allowed += ", ";

@@ -21,9 +21,7 @@ struct RouteMatch {
     Handler handler = nullptr;
     Prefetch prefetch = nullptr;  ///< for routes that read the cache
     std::string path_parameter;
-    /// Route name for logs and metrics ("GET /api/v1/products/{id}").
-    std::string_view name;
-    /// Position in the route table (route_names()), for the metrics.
+    /// Position in the route table: route_names()[index] names it in logs and metrics.
     size_t index = 0;
 };
 
