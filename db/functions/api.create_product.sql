@@ -1,6 +1,6 @@
 -- api.create_product: creates a product and queues its images (POST /api/v1/products).
 
--- Returns the product (pms.product_json). A NULL description is stored as '' and NULL images as no
+-- Returns the product's document (built by the trigger pms.products_before_write). A NULL description is stored as '' and NULL images as no
 -- images. The trigger pms.products_sync_image_jobs queues one image job per URL, and each job writes
 -- an image.process outbox row, in this transaction.
 -- Errors (message recorded for the rule, DETAIL {"field": ...}): 23502 a required value missing,
@@ -21,7 +21,7 @@ security definer
 set search_path = pms, pg_temp
 as $$
 declare
-    v_product    pms.products;
+    v_doc        jsonb;
     v_schema     text;
     v_table      text;
     v_column     text;
@@ -31,9 +31,9 @@ begin
 
     insert into pms.products (user_id, name, description, price, images)
     values (p_user_id, p_name, coalesce(p_description, ''), pms.price_in(p_price), coalesce(p_images, '{}'))
-    returning * into v_product;
+    returning doc into v_doc;
 
-    return pms.product_json(v_product);
+    return v_doc;
 exception
     when integrity_constraint_violation then
         get stacked diagnostics v_schema = schema_name, v_table = table_name,

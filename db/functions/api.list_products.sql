@@ -7,16 +7,16 @@
 -- Errors: 22023 invalid_parameter_value for a limit out of range or a cursor this function did not make
 -- (DETAIL {"field": "limit"} or {"field": "cursor"}).
 --
--- The WHERE clause holds only the filters that were given, so each query can use its index
--- (products_user_id_id_idx, products_user_id_price_idx, products_name_trgm_idx) instead of an
--- "(p_x is null or col = p_x)" that defeats them. Only constant text is concatenated; every value
--- travels as a parameter ($1..$6), and EXECUTE plans with the actual values.
---
--- The page's ids are found first and the rows fetched after: the ids of one user, filtered by
--- price, come from an index-only scan of products_user_id_id_idx (it includes price). Selecting
--- whole rows in one step let the planner prefer a backward scan of the primary key that waded
--- through other users' rows when this user's products were old (80-140 ms on a million rows,
--- bench/explain-list-products; now under 1 ms).
+-- The page's ids are found first and their documents (pms.products.doc) read after. Three forms:
+--   * a user's products, filtered by price: the ids come from an index-only scan of
+--     products_user_id_id_idx (user_id, id desc, including price). A static query, planned once per
+--     session: plan_cache_mode = force_generic_plan keeps the planner from re-planning each call and
+--     from choosing, for a big seller whose products are old, a backward scan of the primary key
+--     through other users' rows (80-140 ms on a million rows, bench/explain-list-products);
+--   * every user's products, by price: a backward scan of the primary key, also static;
+--   * a name substring: its best plan (the trigram index products_name_trgm_idx or the user's ids)
+--     depends on the pattern, so that query is built with only the filters given and planned with
+--     their values (EXECUTE); only constant text is concatenated, every value is a parameter.
 create or replace function api.list_products(
     p_user_id bigint,
     p_min_price numeric,
@@ -30,16 +30,17 @@ language plpgsql
 stable
 security definer
 set search_path = pms, pg_temp
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     v_limit   integer := coalesce(p_limit, 20);
-    v_after   bigint := pms.cursor_decode(nullif(p_cursor, ''));
+    -- No cursor: every id is below the largest bigint.
+    v_after   bigint := coalesce(pms.cursor_decode(nullif(p_cursor, '')), 9223372036854775807);
     v_pattern text;
-    v_sql     text := 'select i.id from pms.products as i where true';
-    v_product pms.products;
-    v_items   jsonb[] := '{}';
-    v_last_id bigint;
-    v_more    boolean := false;
+    v_sql     text := 'select i.id from pms.products as i where i.name ilike $4 and i.id < $5';
+    v_ids     bigint[];
+    v_items   jsonb;
+    v_more    boolean;
 begin
     if v_limit not between 1 and 100 then
         raise exception using
@@ -48,43 +49,49 @@ begin
             detail = '{"field": "limit"}';
     end if;
 
+    -- One id more than the page tells whether there is a next page.
     if nullif(p_name_contains, '') is not null then
         -- ILIKE's escape character is the backslash: escape it first, then the two wildcards.
         v_pattern := '%' || replace(replace(replace(p_name_contains, '\', '\\'), '%', '\%'), '_', '\_') || '%';
-    end if;
-
-    if p_user_id is not null then
-        v_sql := v_sql || ' and i.user_id = $1';
-    end if;
-    if p_min_price is not null then
-        v_sql := v_sql || ' and i.price >= $2';
-    end if;
-    if p_max_price is not null then
-        v_sql := v_sql || ' and i.price <= $3';
-    end if;
-    if v_pattern is not null then
-        v_sql := v_sql || ' and i.name ilike $4';
-    end if;
-    if v_after is not null then
-        v_sql := v_sql || ' and i.id < $5';
-    end if;
-    -- One row more than the page tells whether there is a next page.
-    v_sql := 'select p.* from pms.products as p where p.id in ('
-             || v_sql || ' order by i.id desc limit $6) order by p.id desc';
-
-    for v_product in execute v_sql
-        using p_user_id, p_min_price, p_max_price, v_pattern, v_after, v_limit + 1
-    loop
-        if cardinality(v_items) = v_limit then
-            v_more := true;
-            exit;
+        if p_user_id is not null then
+            v_sql := v_sql || ' and i.user_id = $1';
         end if;
-        v_items := v_items || pms.product_json(v_product);
-        v_last_id := v_product.id;
-    end loop;
+        if p_min_price is not null then
+            v_sql := v_sql || ' and i.price >= $2';
+        end if;
+        if p_max_price is not null then
+            v_sql := v_sql || ' and i.price <= $3';
+        end if;
+        execute 'select array(' || v_sql || ' order by i.id desc limit $6)'
+           into v_ids
+          using p_user_id, p_min_price, p_max_price, v_pattern, v_after, v_limit + 1;
+    elsif p_user_id is not null then
+        v_ids := array(select i.id
+                         from pms.products as i
+                        where i.user_id = p_user_id
+                          and i.id < v_after
+                          and (p_min_price is null or i.price >= p_min_price)
+                          and (p_max_price is null or i.price <= p_max_price)
+                        order by i.id desc
+                        limit v_limit + 1);
+    else
+        v_ids := array(select i.id
+                         from pms.products as i
+                        where i.id < v_after
+                          and (p_min_price is null or i.price >= p_min_price)
+                          and (p_max_price is null or i.price <= p_max_price)
+                        order by i.id desc
+                        limit v_limit + 1);
+    end if;
 
-    return jsonb_build_object('items', to_jsonb(v_items),
-                              'next_cursor', case when v_more then pms.cursor_encode(v_last_id) end);
+    v_more := cardinality(v_ids) > v_limit;
+    select coalesce(jsonb_agg(coalesce(p.doc, pms.product_json(p)) order by p.id desc), '[]')
+      into v_items
+      from pms.products as p
+     where p.id = any (v_ids[1:v_limit]);
+
+    return jsonb_build_object('items', v_items,
+                              'next_cursor', case when v_more then pms.cursor_encode(v_ids[v_limit]) end);
 end;
 $$;
 

@@ -1,6 +1,6 @@
 -- api.update_product: replaces the editable fields of a product (PUT /api/v1/products/{id}).
 
--- Returns the product (pms.product_json). NULL description is stored as '', NULL images as no images;
+-- Returns the product's document (pms.products.doc). NULL description is stored as '', NULL images as no images;
 -- the owner (user_id) does not change.
 -- The UPDATE locks the product row first, the same lock the write-backs take first
 -- (pms.lock_image_job), so a PUT and a worker's write-back run one after the other. When the image
@@ -24,7 +24,7 @@ security definer
 set search_path = pms, pg_temp
 as $$
 declare
-    v_product    pms.products;
+    v_doc        jsonb;
     v_schema     text;
     v_table      text;
     v_column     text;
@@ -37,17 +37,16 @@ begin
            description = coalesce(p_description, ''),
            price = pms.price_in(p_price),
            images = coalesce(p_images, '{}')
-     where p.id = p_id
-    returning p.* into v_product;
+     where p.id = p_id;
     if not found then
         raise exception using
             errcode = 'no_data_found',
             message = format('product %s does not exist', coalesce(p_id::text, 'NULL'));
     end if;
 
-    -- Superseding jobs bumped the version again after RETURNING; return the row as it is now.
-    select * into v_product from pms.products as p where p.id = p_id;
-    return pms.product_json(v_product);
+    -- Not RETURNING: superseding jobs touches the product again after the UPDATE; return it as it is now.
+    select p.doc into v_doc from pms.products as p where p.id = p_id;
+    return v_doc;
 exception
     when integrity_constraint_violation then
         get stacked diagnostics v_schema = schema_name, v_table = table_name,

@@ -2,13 +2,13 @@
 
 -- base64url (no padding) of a small versioned text, "v1:<last id>": opaque to clients, safe in a query
 -- string, and the version prefix lets a later format coexist with cursors already handed out.
+-- No SET clause, so that it is inlined into api.list_products (only built-in functions are used).
 create or replace function pms.cursor_encode(p_last_id bigint)
 returns text
 language sql
 stable
 strict
 parallel safe
-set search_path = pms, pg_temp
 as $$
     select rtrim(translate(encode(convert_to('v1:' || p_last_id, 'UTF8'), 'base64'), '+/', '-_'), '=');
 $$;

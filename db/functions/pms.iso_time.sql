@@ -2,15 +2,16 @@
 
 -- Always UTC with microseconds ("2026-11-21T10:00:00.123456+00:00"), whatever the session's TimeZone:
 -- to_jsonb(timestamptz) would follow the caller's TimeZone setting and drop trailing zeros.
+-- No SET clause: a single SELECT without one is inlined into its caller (pms.product_json, twice per
+-- product written), while one with a SET is called, and planned, every time.
 create or replace function pms.iso_time(p_time timestamptz)
 returns text
 language sql
 stable
 strict
 parallel safe
-set search_path = pms, pg_temp
 as $$
-    select to_char(p_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"');
+    select pg_catalog.to_char(pg_catalog.timezone('UTC', p_time), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"');
 $$;
 
 revoke execute on function pms.iso_time(timestamptz) from public;

@@ -38,9 +38,11 @@ $$;
 
 revoke execute on function pms.products_sync_image_jobs() from public;
 
+-- The WHEN spares a product without images the call (and image_jobs_outbox its empty statement).
 create or replace trigger products_sync_image_jobs_insert
     after insert on pms.products
     for each row
+    when (cardinality(new.images) > 0)
     execute function pms.products_sync_image_jobs();
 
 -- "UPDATE OF images" alone fires whenever images is in the SET list; the WHEN keeps an unchanged list
