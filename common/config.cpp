@@ -39,6 +39,9 @@ const std::vector<Setting>& all_settings() {
         {"PMS_API_LISTEN", "unix:/run/pms/api.sock", nullptr, kApi,
          "FastCGI socket when not socket-activated: unix:/path or host:port"},
         {"PMS_API_WORKERS", "", nullptr, kApi, "pre-forked children (default: number of CPUs)"},
+        {"PMS_API_DATABASE_CONNECTIONS", "4", nullptr, kApi,
+         "PostgreSQL connections per child: its requests that wait on PostgreSQL run that many at "
+         "once"},
         {"PMS_API_MAX_BODY", "1048576", nullptr, kApi,
          "largest request body accepted, in bytes (keep nginx's client_max_body_size equal)"},
         {"PMS_CACHE_TTL", "1800", nullptr, kApi | kBridge,

@@ -13,6 +13,8 @@ ApiConfig ApiConfig::from(const Config& config) {
     } else {
         c.workers = static_cast<int>(config.integer("PMS_API_WORKERS", 1, 1024));
     }
+    c.database_connections =
+        static_cast<int>(config.integer("PMS_API_DATABASE_CONNECTIONS", 1, 64));
     c.database_url = config.string("PMS_API_DATABASE_URL");
     c.redis_url = config.string("PMS_REDIS_URL");
     c.cache_ttl = std::chrono::seconds(config.integer("PMS_CACHE_TTL", 1, 86400 * 30));

@@ -11,6 +11,8 @@ namespace pms::api {
 struct ApiConfig {
     std::string listen;
     int workers = 1;
+    /// PostgreSQL connections (and lanes, fcgi/lanes.hpp) per child.
+    int database_connections = 4;
     std::string database_url;
     std::string redis_url;
     std::chrono::seconds cache_ttl{1800};

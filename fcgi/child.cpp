@@ -1,4 +1,5 @@
-/// The child's request loop: read the request, route it, write the response, log one line.
+/// The child's request loop: read the requests, route them, answer from the cache or on the
+/// lanes, write the responses, log one line each.
 #include "fcgi/child.hpp"
 
 #include <sys/prctl.h>
@@ -15,6 +16,7 @@
 #include "fcgi/api_error.hpp"
 #include "fcgi/connections.hpp"
 #include "fcgi/context.hpp"
+#include "fcgi/lanes.hpp"
 #include "fcgi/request_id.hpp"
 #include "fcgi/router.hpp"
 
@@ -73,7 +75,10 @@ struct Exchange {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     Request request;
     RouteMatch match;  ///< handler is null until routed, and stays null on an early answer
-    std::optional<Response> early;  ///< a 404, 405 or 413 known before any handler runs
+    /// The answer: a 404, 405 or 413 known before any handler runs, or the handler's.
+    std::optional<Response> response;
+    /// The batch's cache read found no copy: the lane need not ask Redis again.
+    bool cache_missed = false;
 };
 
 /// Runs one step of a request; an ApiError becomes its error response, anything else a 500 that
@@ -91,35 +96,44 @@ auto answering_errors(const Request& request, Step&& step) -> decltype(step()) {
     }
 }
 
-/// Only a routed request has a prefetch: none comes with an early answer.
-bool reads_cache(const Exchange& exchange) {
-    return exchange.match.prefetch != nullptr;
-}
-
 /// Reads and routes the request on `fcgi`, announcing what its handler will read from the cache.
 void begin(Exchange& exchange, Context& context, const ApiConfig& config) {
     Request& request = exchange.request;
     request.request_id = choose_request_id(exchange.fcgi.param("HTTP_X_REQUEST_ID"),
                                            exchange.fcgi.param("REQUEST_ID"));
     log::set_request_id(request.request_id);
-    exchange.early = answering_errors(request, [&]() -> std::optional<Response> {
+    exchange.response = answering_errors(request, [&]() -> std::optional<Response> {
         read_request(exchange.fcgi, config, request);
         exchange.match = route(request.method, request.path);
         return std::nullopt;
     });
-    if (reads_cache(exchange)) {
+    // Only a routed request has a prefetch: none comes with an early answer.
+    if (exchange.match.prefetch != nullptr) {
         exchange.match.prefetch(context, request, exchange.match.path_parameter);
     }
 }
 
-/// Answers the request, hands the connection back, counts and logs it.
-void finish(Exchange& exchange, Context& context, Connections& connections) {
+/// Whether the batch's cache read answered the request: its handler then takes microseconds.
+bool cache_answers(const Exchange& exchange, const ProductCache& cache) {
+    return exchange.match.prefetch != nullptr &&
+           cache.has_prefetched_copy(exchange.match.path_parameter);
+}
+
+/// Runs the handler of a routed request with `context` (the child's, or a lane's).
+void respond(Exchange& exchange, Context& context) {
     const Request& request = exchange.request;
     log::set_request_id(request.request_id);
-    const Response response =
-        exchange.early ? std::move(*exchange.early) : answering_errors(request, [&] {
-            return exchange.match.handler(context, request, exchange.match.path_parameter);
-        });
+    exchange.response = answering_errors(request, [&] {
+        return exchange.match.handler(context, request, exchange.match.path_parameter);
+    });
+    log::set_request_id("");
+}
+
+/// Writes the answer, hands the connection back, counts and logs it.
+void finish(Exchange& exchange, Metrics& metrics, Connections& connections) {
+    const Request& request = exchange.request;
+    const Response& response = *exchange.response;
+    log::set_request_id(request.request_id);
     exchange.fcgi.write(response_head(response, request.request_id));
     if (request.method != "HEAD") {
         exchange.fcgi.write(response.body);
@@ -131,7 +145,7 @@ void finish(Exchange& exchange, Context& context, Connections& connections) {
     // A request that matched no route counts under the last slot, "unmatched".
     const size_t route_index =
         exchange.match.handler != nullptr ? exchange.match.index : route_count() - 1;
-    context.metrics.record(route_index, response.status, duration, response.cache);
+    metrics.record(route_index, response.status, duration, response.cache);
     log::info("request", {{"method", request.method},
                           {"path", request.path},
                           {"route", std::string(route_names()[route_index])},
@@ -141,12 +155,13 @@ void finish(Exchange& exchange, Context& context, Connections& connections) {
     log::set_request_id("");
 }
 
-/// Serves the requests that arrived together: all are read and routed first, the cache answers
-/// all their reads in one round trip, then each is handled and answered. Those that read the
-/// cache go first: a hit takes microseconds and should not wait behind a database call. They
-/// arrived together on different connections, so no client can tell the order. Their log lines
-/// are written together too.
-void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
+/// Serves the requests that arrived together: all are read and routed first, and the cache
+/// answers all their reads in one round trip. Early answers and cache hits are answered at once,
+/// by this thread: they take microseconds and should not wait behind a database call. Every other
+/// request goes to the lanes, several at once, and is answered as soon as its lane is done. They
+/// arrived together on different connections, so no client can tell the order. Log lines of the
+/// batch are written together.
+void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context, Lanes& lanes,
                  Connections& connections, const ApiConfig& config) {
     const log::HeldLines held;
     std::vector<Exchange> exchanges;
@@ -156,13 +171,31 @@ void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
     }
     log::set_request_id("");
     context.cache.fetch_prefetched();
-    for (const bool cache_readers : {true, false}) {
-        for (Exchange& exchange : exchanges) {
-            if (reads_cache(exchange) == cache_readers) {
-                finish(exchange, context, connections);
-            }
+    std::vector<Exchange*> waiting;
+    for (Exchange& exchange : exchanges) {
+        if (exchange.response) {
+            finish(exchange, context.metrics, connections);
+        } else if (cache_answers(exchange, context.cache)) {
+            respond(exchange, context);
+            finish(exchange, context.metrics, connections);
+        } else {
+            exchange.cache_missed =
+                exchange.match.prefetch != nullptr &&
+                context.cache.has_prefetched_miss(exchange.match.path_parameter);
+            waiting.push_back(&exchange);
         }
     }
+    lanes.run(
+        waiting.size(),
+        [&](Context& lane, size_t i) {
+            Exchange& exchange = *waiting[i];
+            if (exchange.cache_missed) {
+                lane.cache.remember_miss(exchange.match.path_parameter);
+            }
+            respond(exchange, lane);
+            lane.cache.end_batch();
+        },
+        [&](size_t i) { finish(*waiting[i], context.metrics, connections); });
     context.cache.end_batch();
 }
 
@@ -172,16 +205,18 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     install_signal_handlers(getppid());
     FcgiConnection::init_library();
 
-    Database database(config.database_url);
+    Lanes lanes(config, metrics);
+    // This thread answers only what the cache answers (before the lanes start, so lending it the
+    // first lane's database is safe; a cache hit never uses it).
     ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl);
-    Context context{database, cache, metrics};
+    Context context{lanes.idle_database(), cache, metrics};
     Connections connections(listen_fd);
     log::info("child ready");
     metrics.child_ready();
 
     for (auto batch = connections.next_batch(stop_requested); !batch.empty();
          batch = connections.next_batch(stop_requested)) {
-        serve_batch(batch, context, connections, config);
+        serve_batch(batch, context, lanes, connections, config);
     }
     log::info("child stopping");
     return 0;

@@ -96,6 +96,20 @@ void ProductCache::fetch_prefetched() {
     }
 }
 
+bool ProductCache::has_prefetched_copy(std::string_view id) const {
+    const auto found = prefetched_.find(std::string(id));
+    return found != prefetched_.end() && found->second.has_value();
+}
+
+bool ProductCache::has_prefetched_miss(std::string_view id) const {
+    const auto found = prefetched_.find(std::string(id));
+    return found != prefetched_.end() && !found->second.has_value();
+}
+
+void ProductCache::remember_miss(std::string_view id) {
+    prefetched_.insert_or_assign(std::string(id), std::nullopt);
+}
+
 void ProductCache::end_batch() {
     prefetching_.clear();
     prefetched_.clear();

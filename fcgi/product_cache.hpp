@@ -30,6 +30,12 @@ public:
     void prefetch(std::string_view id);
     void fetch_prefetched();
     void end_batch();
+    /// Whether fetch_prefetched() found a copy of `id`, and whether it found none: a request that
+    /// the cache cannot answer goes to a lane (fcgi/lanes.hpp), whose own cache is told of the
+    /// miss so that it does not ask Redis again.
+    bool has_prefetched_copy(std::string_view id) const;
+    bool has_prefetched_miss(std::string_view id) const;
+    void remember_miss(std::string_view id);
 
     /// Stores `json` (read from PostgreSQL at `version`) unless an invalidation announced a newer
     /// version meanwhile. Two steps, so that tests can interleave an invalidation between them:

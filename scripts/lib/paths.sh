@@ -130,6 +130,7 @@ paths_env_print() {
         paths_env_line PMS_API_LISTEN "unix:$STACK_API_SOCKET"
         # pms-api's own default (one child per CPU), written out so the tests know it.
         paths_env_line PMS_API_WORKERS "${PMS_API_WORKERS:-$(nproc)}"
+        paths_env_line PMS_API_DATABASE_CONNECTIONS "${PMS_API_DATABASE_CONNECTIONS:-4}"
         paths_env_line PMS_CACHE_TTL "${PMS_CACHE_TTL:-1800}"
         paths_env_line PMS_WORKER_CONCURRENCY "${PMS_WORKER_CONCURRENCY:-2}"
         paths_env_line PMS_IMAGE_MAX_WIDTH "${PMS_IMAGE_MAX_WIDTH:-800}"
