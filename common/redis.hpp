@@ -70,6 +70,7 @@ public:
 
     /// Pipelining: queue commands, then read one reply per queued command.
     void append(std::initializer_list<std::string_view> args) { append(args.begin(), args.size()); }
+    void append(const std::vector<std::string_view>& args) { append(args.data(), args.size()); }
     Reply read_reply();
 
 private:

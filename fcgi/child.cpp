@@ -155,6 +155,54 @@ void finish(Exchange& exchange, Metrics& metrics, Connections& connections) {
     log::set_request_id("");
 }
 
+/// The requests of a batch that one lane serves together: one request, or every request of a
+/// route with a batch read (ProductReads), which the lane reads with one call before it runs their
+/// handlers.
+using Group = std::vector<Exchange*>;
+
+std::vector<Group> group_for_lanes(const std::vector<Exchange*>& waiting) {
+    std::vector<Group> groups;
+    Group batch_read;
+    for (Exchange* exchange : waiting) {
+        if (exchange->match.batch_read != nullptr) {
+            batch_read.push_back(exchange);
+        } else {
+            groups.push_back({exchange});
+        }
+    }
+    if (!batch_read.empty()) {
+        // First: it answers many requests.
+        groups.insert(groups.begin(), std::move(batch_read));
+    }
+    return groups;
+}
+
+/// Serves a group on `lane`.
+void respond_on_lane(const Group& group, Context& lane) {
+    const RouteMatch& match = group.front()->match;
+    if (match.batch_read != nullptr) {
+        std::vector<std::string> parameters;
+        for (const Exchange* exchange : group) {
+            parameters.push_back(exchange->match.path_parameter);
+        }
+        try {
+            match.batch_read(lane, parameters);
+        } catch (const ApiError&) {
+            // PostgreSQL is down: each handler asks again and answers the error itself.
+        } catch (const std::exception& error) {
+            log::error("batch read failed", {{"error", error.what()}});
+        }
+    }
+    for (Exchange* exchange : group) {
+        if (exchange->cache_missed) {
+            lane.cache.remember_miss(exchange->match.path_parameter);
+        }
+        respond(*exchange, lane);
+    }
+    lane.reads.clear();
+    lane.cache.end_batch();
+}
+
 /// Serves the requests that arrived together: all are read and routed first, and the cache
 /// answers all their reads in one round trip. Early answers and cache hits are answered at once,
 /// by this thread: they take microseconds and should not wait behind a database call. Every other
@@ -185,17 +233,14 @@ void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context, La
             waiting.push_back(&exchange);
         }
     }
+    const std::vector<Group> groups = group_for_lanes(waiting);
     lanes.run(
-        waiting.size(),
-        [&](Context& lane, size_t i) {
-            Exchange& exchange = *waiting[i];
-            if (exchange.cache_missed) {
-                lane.cache.remember_miss(exchange.match.path_parameter);
+        groups.size(), [&](Context& lane, size_t i) { respond_on_lane(groups[i], lane); },
+        [&](size_t i) {
+            for (Exchange* exchange : groups[i]) {
+                finish(*exchange, context.metrics, connections);
             }
-            respond(exchange, lane);
-            lane.cache.end_batch();
-        },
-        [&](size_t i) { finish(*waiting[i], context.metrics, connections); });
+        });
     context.cache.end_batch();
 }
 
@@ -209,7 +254,8 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     // This thread answers only what the cache answers (before the lanes start, so lending it the
     // first lane's database is safe; a cache hit never uses it).
     ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl);
-    Context context{lanes.idle_database(), cache, metrics};
+    ProductReads no_reads;
+    Context context{lanes.idle_database(), cache, no_reads, metrics};
     Connections connections(listen_fd);
     log::info("child ready");
     metrics.child_ready();

@@ -6,12 +6,14 @@
 #include "fcgi/database.hpp"
 #include "fcgi/metrics.hpp"
 #include "fcgi/product_cache.hpp"
+#include "fcgi/product_reads.hpp"
 
 namespace pms::api {
 
 struct Context {
     Database& database;
     ProductCache& cache;
+    ProductReads& reads;  ///< what the batch read from PostgreSQL for its GETs
     Metrics& metrics;
 };
 

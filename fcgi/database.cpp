@@ -32,6 +32,9 @@ const StatementDefinition& definition(Statement statement) {
     static const StatementDefinition kGetProduct{
         "get_product",
         "select p::text, p->>'id', p->>'version' from api.get_product($1::bigint) as p"};
+    static const StatementDefinition kGetProducts{
+        "get_products",
+        "select p::text, p->>'id', p->>'version' from api.get_products($1::bigint[]) as p"};
     static const StatementDefinition kListProducts{
         "list_products",
         "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"};
@@ -46,6 +49,7 @@ const StatementDefinition& definition(Statement statement) {
         case Statement::kCreateUser: return kCreateUser;
         case Statement::kCreateProduct: return kCreateProduct;
         case Statement::kGetProduct: return kGetProduct;
+        case Statement::kGetProducts: return kGetProducts;
         case Statement::kListProducts: return kListProducts;
         case Statement::kUpdateProduct: return kUpdateProduct;
         case Statement::kDeleteProduct: return kDeleteProduct;
@@ -55,9 +59,9 @@ const StatementDefinition& definition(Statement statement) {
 }
 
 constexpr Statement kAllStatements[] = {
-    Statement::kCreateUser,   Statement::kCreateProduct, Statement::kGetProduct,
-    Statement::kListProducts, Statement::kUpdateProduct, Statement::kDeleteProduct,
-    Statement::kPing,
+    Statement::kCreateUser,    Statement::kCreateProduct, Statement::kGetProduct,
+    Statement::kGetProducts,   Statement::kListProducts,  Statement::kUpdateProduct,
+    Statement::kDeleteProduct, Statement::kPing,
 };
 
 ApiError unavailable(const std::string& why) {
@@ -157,6 +161,11 @@ Database::Session& Database::session() {
 }
 
 CallResult Database::call(Statement statement, const std::vector<Param>& params) {
+    std::vector<CallResult> results = rows(statement, params);
+    return results.empty() ? CallResult{} : std::move(results.front());
+}
+
+std::vector<CallResult> Database::rows(Statement statement, const std::vector<Param>& params) {
     pqxx::connection& conn = session().connection;
     std::vector<const char*> values;
     values.reserve(params.size());
@@ -170,14 +179,19 @@ CallResult Database::call(Statement statement, const std::vector<Param>& params)
         const pqxx::result result =
             work.exec_prepared(definition(statement).name,
                                pqxx::prepare::make_dynamic_params(values.begin(), values.end()));
-        CallResult out;
-        if (!result.empty() && !result[0][0].is_null()) {
-            out.json = result[0][0].c_str();
-            if (result.columns() > 1 && !result[0][1].is_null()) {
-                out.id = result[0][1].c_str();
+        std::vector<CallResult> out;
+        out.reserve(result.size());
+        for (const pqxx::row& row : result) {
+            if (row[0].is_null()) {
+                continue;
             }
-            if (result.columns() > 2 && !result[0][2].is_null()) {
-                out.version = result[0][2].c_str();
+            CallResult& call_result = out.emplace_back();
+            call_result.json = row[0].c_str();
+            if (row.size() > 1 && !row[1].is_null()) {
+                call_result.id = row[1].c_str();
+            }
+            if (row.size() > 2 && !row[2].is_null()) {
+                call_result.version = row[2].c_str();
             }
         }
         return out;

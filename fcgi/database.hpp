@@ -16,6 +16,7 @@ enum class Statement {
     kCreateUser,
     kCreateProduct,
     kGetProduct,
+    kGetProducts,
     kListProducts,
     kUpdateProduct,
     kDeleteProduct,
@@ -50,6 +51,8 @@ public:
     /// Runs `statement` with `params`; throws ApiError (4xx from the function's SQLSTATE,
     /// 503 while PostgreSQL is unreachable).
     CallResult call(Statement statement, const std::vector<Param>& params);
+    /// The same for a statement that returns a row per result (kGetProducts).
+    std::vector<CallResult> rows(Statement statement, const std::vector<Param>& params);
 
     /// A round trip to PostgreSQL; throws ApiError when it is down.
     std::chrono::microseconds ping();

@@ -14,10 +14,11 @@ struct Lanes::Lane {
     Lane(const ApiConfig& config, Metrics& metrics)
         : database(config.database_url),
           cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl),
-          context{database, cache, metrics} {}
+          context{database, cache, reads, metrics} {}
 
     Database database;
     ProductCache cache;
+    ProductReads reads;
     Context context;
     std::thread thread;
 };

@@ -41,7 +41,7 @@ redis::Connection* ProductCache::connection() {
 
 void ProductCache::on_failure(const redis::Error& error) {
     connection_.reset();
-    watched_floor_.reset();
+    watched_floors_.clear();
     retry_at_ = std::chrono::steady_clock::now() + kRetryInterval;
     if (!reported_down_) {
         log::warn("redis unavailable, serving from postgresql", {{"error", error.what()}});
@@ -115,60 +115,95 @@ void ProductCache::end_batch() {
     prefetched_.clear();
 }
 
-void ProductCache::begin_fill(std::string_view id) {
-    watched_floor_.reset();
-    redis::Connection* redis = connection();
+void ProductCache::begin_fill(const std::vector<Fill>& fills) {
+    watched_floors_.clear();
+    redis::Connection* redis = fills.empty() ? nullptr : connection();
     if (redis == nullptr) {
         return;
     }
     try {
         // WATCH first: any invalidation from here on makes finish_fill's EXEC fail.
-        const std::string floor = cache::floor_key(id);
-        redis->append({"WATCH", floor});
-        redis->append({"ZSCORE", floor, cache::kFloorMember});
-        redis::Reply watched = redis->read_reply();
-        redis::Reply score = redis->read_reply();
-        if (watched.is_error() || score.is_error()) {
+        std::vector<std::string> floor_keys;
+        floor_keys.reserve(fills.size());
+        std::vector<std::string_view> watch{"WATCH"};
+        for (const Fill& fill : fills) {
+            watch.push_back(floor_keys.emplace_back(cache::floor_key(fill.id)));
+        }
+        redis->append(watch);
+        for (const std::string& floor_key : floor_keys) {
+            redis->append({"ZSCORE", floor_key, cache::kFloorMember});
+        }
+        if (redis->read_reply().is_error()) {
             return;
         }
-        // No floor: no invalidation announced a version yet (or it expired with the entries).
-        watched_floor_ =
-            score.is_nil() ? 0.0 : std::strtod(std::string(score.text()).c_str(), nullptr);
+        std::unordered_map<std::string, double> floors;
+        for (const Fill& fill : fills) {
+            redis::Reply score = redis->read_reply();
+            if (score.is_error()) {
+                return;
+            }
+            // No floor: no invalidation announced a version yet (or it expired with the entries).
+            floors[fill.id] =
+                score.is_nil() ? 0.0 : std::strtod(std::string(score.text()).c_str(), nullptr);
+        }
+        watched_floors_ = std::move(floors);
     } catch (const redis::Error& error) {
         on_failure(error);
     }
+}
+
+size_t ProductCache::finish_fill(const std::vector<Fill>& fills) {
+    redis::Connection* redis = connection_.get();
+    if (redis == nullptr || watched_floors_.empty()) {
+        return 0;
+    }
+    const std::unordered_map<std::string, double> floors = std::exchange(watched_floors_, {});
+    try {
+        size_t storing = 0;
+        for (const Fill& fill : fills) {
+            const auto floor = floors.find(fill.id);
+            // A newer version committed after this read: leave the slot to its readers.
+            if (floor == floors.end() ||
+                floor->second > std::strtod(fill.version.c_str(), nullptr)) {
+                continue;
+            }
+            if (storing++ == 0) {
+                redis->append({"MULTI"});
+            }
+            redis->append({"SET", cache::product_key(fill.id), fill.json, "EX", ttl_text_});
+        }
+        if (storing == 0) {
+            redis->command({"UNWATCH"});
+            return 0;
+        }
+        redis->append({"EXEC"});
+        for (size_t i = 0; i < storing + 1; ++i) {
+            redis->read_reply();  // OK, then QUEUED for each SET
+        }
+        // EXEC answers nil when a watched floor moved since begin_fill().
+        return redis->read_reply().is_array() ? storing : 0;
+    } catch (const redis::Error& error) {
+        on_failure(error);
+        return 0;
+    }
+}
+
+size_t ProductCache::fill(const std::vector<Fill>& fills) {
+    begin_fill(fills);
+    return finish_fill(fills);
+}
+
+void ProductCache::begin_fill(std::string_view id) {
+    begin_fill({Fill{std::string(id), {}, {}}});
 }
 
 bool ProductCache::finish_fill(std::string_view id, const std::string& json,
                                std::string_view version) {
-    redis::Connection* redis = connection_.get();
-    if (redis == nullptr || !watched_floor_) {
-        return false;
-    }
-    const double floor = *watched_floor_;
-    watched_floor_.reset();
-    try {
-        if (floor > std::strtod(std::string(version).c_str(), nullptr)) {
-            // A newer version was committed after this read: leave the slot to its readers.
-            redis->command({"UNWATCH"});
-            return false;
-        }
-        redis->append({"MULTI"});
-        redis->append({"SET", cache::product_key(id), json, "EX", ttl_text_});
-        redis->append({"EXEC"});
-        redis->read_reply();  // OK
-        redis->read_reply();  // QUEUED
-        // EXEC answers nil when the watched floor moved since begin_fill().
-        return redis->read_reply().is_array();
-    } catch (const redis::Error& error) {
-        on_failure(error);
-        return false;
-    }
+    return finish_fill({Fill{std::string(id), json, std::string(version)}}) == 1;
 }
 
 bool ProductCache::fill(std::string_view id, const std::string& json, std::string_view version) {
-    begin_fill(id);
-    return finish_fill(id, json, version);
+    return fill({Fill{std::string(id), json, std::string(version)}}) == 1;
 }
 
 void ProductCache::invalidate(std::string_view id, std::string_view version) {

@@ -37,10 +37,22 @@ public:
     bool has_prefetched_miss(std::string_view id) const;
     void remember_miss(std::string_view id);
 
-    /// Stores `json` (read from PostgreSQL at `version`) unless an invalidation announced a newer
-    /// version meanwhile. Two steps, so that tests can interleave an invalidation between them:
-    /// begin_fill() watches the floor, finish_fill() stores atomically only if the floor is not
-    /// above `version` and did not move since begin_fill(). Returns whether it stored.
+    /// A copy read from PostgreSQL at `version`.
+    struct Fill {
+        std::string id;
+        std::string json;
+        std::string version;
+    };
+
+    /// Stores each copy unless an invalidation announced a newer version meanwhile; returns how
+    /// many it stored. Two steps, so that tests can interleave an invalidation between them:
+    /// begin_fill() watches the floors, finish_fill() stores atomically only those whose floor is
+    /// not above their version, and only if no watched floor moved since begin_fill() (then none:
+    /// the next reader fills). A whole batch's copies take these two round trips together.
+    size_t fill(const std::vector<Fill>& fills);
+    void begin_fill(const std::vector<Fill>& fills);
+    size_t finish_fill(const std::vector<Fill>& fills);
+    /// The same for one copy; whether it stored it.
     bool fill(std::string_view id, const std::string& json, std::string_view version);
     void begin_fill(std::string_view id);
     bool finish_fill(std::string_view id, const std::string& json, std::string_view version);
@@ -59,7 +71,8 @@ private:
     std::chrono::seconds ttl_;
     std::string ttl_text_;
     std::unique_ptr<redis::Connection> connection_;
-    std::optional<double> watched_floor_;  ///< between begin_fill() and finish_fill()
+    /// Between begin_fill() and finish_fill(): the floor of each watched id (0 without one).
+    std::unordered_map<std::string, double> watched_floors_;
     std::vector<std::string> prefetching_;
     /// What fetch_prefetched() read: the copy, or nothing for a miss.
     std::unordered_map<std::string, std::optional<std::string>> prefetched_;

@@ -17,6 +17,7 @@ struct RouteEntry {
     Handler handler;
     std::string_view name;
     Prefetch prefetch = nullptr;
+    BatchRead batch_read = nullptr;
 };
 
 constexpr std::array kRoutes = {
@@ -24,7 +25,7 @@ constexpr std::array kRoutes = {
     RouteEntry{"POST", "/api/v1/products", handlers::create_product, "POST /api/v1/products"},
     RouteEntry{"GET", "/api/v1/products", handlers::list_products, "GET /api/v1/products"},
     RouteEntry{"GET", "/api/v1/products/{id}", handlers::get_product, "GET /api/v1/products/{id}",
-               handlers::prefetch_product},
+               handlers::prefetch_product, handlers::read_products},
     RouteEntry{"PUT", "/api/v1/products/{id}", handlers::update_product,
                "PUT /api/v1/products/{id}"},
     RouteEntry{"DELETE", "/api/v1/products/{id}", handlers::delete_product,
@@ -82,7 +83,8 @@ RouteMatch route(std::string_view method, std::string_view path) {
             continue;
         }
         if (entry.method == effective) {
-            return RouteMatch{entry.handler, entry.prefetch, std::move(parameter), i};
+            return RouteMatch{entry.handler, entry.prefetch, entry.batch_read, std::move(parameter),
+                              i};
         }
         if (!allowed.empty()) {
             allowed += ", ";

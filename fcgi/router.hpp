@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fcgi/context.hpp"
 #include "fcgi/http.hpp"
@@ -17,9 +18,14 @@ using Handler = Response (*)(Context&, const Request&, std::string_view path_par
 /// handled so that one round trip serves the whole batch (ProductCache::prefetch).
 using Prefetch = void (*)(Context&, const Request&, std::string_view path_parameter);
 
+/// What a route's requests that the cache did not answer need from PostgreSQL, read for all of a
+/// batch's requests of that route at once (ProductReads), before their handlers run.
+using BatchRead = void (*)(Context&, const std::vector<std::string>& path_parameters);
+
 struct RouteMatch {
     Handler handler = nullptr;
     Prefetch prefetch = nullptr;  ///< for routes that read the cache
+    BatchRead batch_read = nullptr;
     std::string path_parameter;
     /// Position in the route table: route_names()[index] names it in logs and metrics.
     size_t index = 0;

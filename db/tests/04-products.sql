@@ -1,7 +1,7 @@
 -- 04-products: api.create_product, get_product, update_product, delete_product and their errors.
 begin;
 create extension if not exists pgtap;
-select plan(45);
+select plan(48);
 
 create function pg_temp.error_of(p_sql text)
 returns jsonb
@@ -88,6 +88,14 @@ select is(
 -- get_product
 select is(api.get_product((select id from p)), (select product from t), 'get_product returns what create_product returned');
 select throws_ok($$select api.get_product(-1)$$, 'P0002', 'product -1 does not exist', 'missing product: P0002');
+
+-- get_products: the batch form
+select set_eq($$select api.get_products(array[(select id from p), (select id from p), -1])$$,
+              array[(select product from t)],
+              'get_products returns each product found once, and nothing for an id that names none');
+select is_empty($$select api.get_products('{}')$$, 'get_products of no ids: nothing');
+select throws_ok($$select api.get_products(array(select generate_series(1, 1001)::bigint))$$, '22023',
+                 'at most 1000 products can be read at once', 'get_products refuses more than 1000 ids');
 
 -- update_product
 create temporary table u as

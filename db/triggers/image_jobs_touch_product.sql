@@ -1,7 +1,8 @@
 -- image_jobs_touch_product: a change of an image job is a change of its product.
 
 -- After an UPDATE or DELETE of image jobs, bump the version of each product concerned once per
--- statement; products_before_update does the bump and products_outbox writes the cache.invalidate row.
+-- statement; products_before_write does the bump and rebuilds the product's doc, and products_outbox
+-- writes the cache.invalidate row.
 -- A product being deleted (cascade) is already gone and is simply not found.
 -- Lock order: a DBA's direct UPDATE of a job locks the job, then its product here, the reverse of the
 -- API (product first). Two such transactions can deadlock; PostgreSQL detects that and aborts one.

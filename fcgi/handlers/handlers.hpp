@@ -1,7 +1,9 @@
 #pragma once
 /// One handler per route: parse and check the input, call one stored function, pass its JSON on.
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "fcgi/context.hpp"
 #include "fcgi/http.hpp"
@@ -13,6 +15,7 @@ Response create_product(Context& context, const Request& request, std::string_vi
 Response list_products(Context& context, const Request& request, std::string_view);
 Response get_product(Context& context, const Request& request, std::string_view id);
 void prefetch_product(Context& context, const Request& request, std::string_view id);
+void read_products(Context& context, const std::vector<std::string>& ids);
 Response update_product(Context& context, const Request& request, std::string_view id);
 Response delete_product(Context& context, const Request& request, std::string_view id);
 Response health(Context& context, const Request& request, std::string_view);

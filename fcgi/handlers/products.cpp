@@ -43,6 +43,16 @@ void prefetch_product(Context& context, const Request& request, std::string_view
     }
 }
 
+void read_products(Context& context, const std::vector<std::string>& id_segments) {
+    std::vector<std::string> ids;
+    for (const std::string& segment : id_segments) {
+        if (is_product_id(segment)) {
+            ids.push_back(segment);
+        }
+    }
+    context.reads.fetch(context.database, context.cache, ids);
+}
+
 Response get_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
     if (auto cached = wants_fresh(request) ? std::nullopt : context.cache.get(id)) {
@@ -50,9 +60,16 @@ Response get_product(Context& context, const Request& request, std::string_view 
         response.cache = "HIT";
         return response;
     }
-    CallResult product = context.database.call(Statement::kGetProduct, {id});
-    context.cache.fill(id, product.json, product.version);
-    Response response = Response::json(200, std::move(product.json));
+    Response response;
+    if (const CallResult* read = context.reads.find(id)) {
+        response = Response::json(200, read->json);  // the batch filled the cache already
+    } else {
+        // Not read with the batch: a product that does not exist (api.get_product raises the
+        // not-found error) or a request outside a batch.
+        CallResult product = context.database.call(Statement::kGetProduct, {id});
+        context.cache.fill(id, product.json, product.version);
+        response = Response::json(200, std::move(product.json));
+    }
     response.cache = "MISS";
     return response;
 }

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "common/gd_image.hpp"
 #include "common/redis.hpp"
@@ -178,6 +179,60 @@ TEST_F(BatchedReads, NothingFetchedOutlivesItsBatch) {
     reader_.end_batch();
     writer_.invalidate(id_, "2");  // another child or pms-bridge, between two batches
     EXPECT_FALSE(reader_.get(id_)) << "a copy fetched for an earlier batch was served";
+}
+
+TEST_F(BatchedReads, OneFillStoresEachCopyUnlessItsFloorIsNewer) {
+    const std::string other = id_ + "1";
+    const std::string stale = id_ + "2";
+    writer_.invalidate(stale, "7");  // version 7 committed after this copy of version 6 was read
+    EXPECT_EQ(reader_.fill({{id_, "{\"id\": 1}", "1"},
+                            {other, "{\"id\": 2}", "3"},
+                            {stale, "{\"version\": 6}", "6"}}),
+              2U);
+    EXPECT_EQ(reader_.get(id_), "{\"id\": 1}");
+    EXPECT_EQ(reader_.get(other), "{\"id\": 2}");
+    EXPECT_FALSE(reader_.get(stale));
+}
+
+TEST_F(BatchedReads, AnInvalidationDuringABatchFillStoresNothing) {
+    const std::string other = id_ + "1";
+    const std::vector<api::ProductCache::Fill> fills{{id_, "{\"version\": 1}", "1"},
+                                                     {other, "{\"version\": 1}", "1"}};
+    reader_.begin_fill(fills);
+    writer_.invalidate(other, "2");
+    EXPECT_EQ(reader_.finish_fill(fills), 0U);
+    EXPECT_FALSE(reader_.get(other)) << "an old copy was put back after the invalidation";
+}
+
+// Many uncached GETs at once reach a child together and are read with one database call: each
+// must get its own product, and a missing one its 404, whatever else shares its batch.
+TEST(BatchedReadsThroughTheApi, EachConcurrentGetGetsItsOwnProduct) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 16; ++i) {
+        ids.push_back(create_product("batched " + std::to_string(i)));
+    }
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 16; ++r) {
+        readers.emplace_back([&, r] {
+            for (int round = 0; round < 20; ++round) {
+                const std::string& id = ids[static_cast<size_t>((r + round) % 16)];
+                const HttpResponse fresh = request("GET", api_url() + "/api/v1/products/" + id, "",
+                                                   "", {{"Cache-Control", "no-cache"}});
+                const HttpResponse any = get(api_url() + "/api/v1/products/" + id);
+                const HttpResponse missing = get(api_url() + "/api/v1/products/9" + id + "000000");
+                if (fresh.status != 200 || fresh.json()["id"].asString() != id ||
+                    any.status != 200 || any.json()["id"].asString() != id ||
+                    missing.status != 404) {
+                    ++wrong;
+                }
+            }
+        });
+    }
+    for (std::thread& reader : readers) {
+        reader.join();
+    }
+    EXPECT_EQ(wrong.load(), 0);
 }
 
 // The same race for real: readers miss and fill while a DBA keeps renaming the product. Once
