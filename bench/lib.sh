@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# What the benchmark scripts share: tools, the stack's settings, seeding, and running wrk, ab
-# and pgbench into `"name_rps": N, "name_p50_ms": N, "name_p99_ms": N` JSON fragments.
+# What the benchmark scripts share: tools, the stack's settings, seeding, and running wrk and
+# pgbench into `"name_rps": N, "name_p50_ms": N, "name_p99_ms": N` JSON fragments.
 
 BENCH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -71,19 +71,6 @@ bench_wrk() {
         "$name" "$rps" "$name" "$p50" "$name" "$p99" "$name" "${errors:-0}"
 }
 
-# ab (a POST with a JSON body): bench_ab NAME SECONDS CONNECTIONS URL BODY_FILE
-bench_ab() {
-    local name=$1 seconds=$2 connections=$3 url=$4 body=$5 output rps p50 p99 errors
-    output=$(ab -q -k -c "$connections" -t "$seconds" -n 100000000 -p "$body" \
-        -T application/json "$url" 2>&1)
-    rps=$(awk '/^Requests per second:/ {print $4}' <<<"$output")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
-    errors=$(awk '/^Non-2xx responses:/ {print $3}' <<<"$output")
-    printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s, "%s_errors": %s' \
-        "$name" "$rps" "$name" "${p50:-0}" "$name" "${p99:-0}" "$name" "${errors:-0}"
-}
-
 # pgbench with a custom script as the API's role: bench_pgbench NAME SECONDS CLIENTS SCRIPT DIR
 # Latency percentiles come from its per-transaction log (a 20% sample).
 bench_pgbench() {
@@ -98,4 +85,22 @@ bench_pgbench() {
         awk '{v[NR] = $1} END { printf "%.3f\n%.3f\n", v[int(NR * 0.5) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }')
     printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s' \
         "$name" "$tps" "$name" "${percentiles[0]}" "$name" "${percentiles[1]}"
+}
+
+# redis-cli against the stack's Redis (PMS_REDIS_URL: unix:/path or redis://[:pw@]host[:port][/db]).
+bench_redis_cli() {
+    local url=$PMS_REDIS_URL rest auth=() db=0 hostport
+    if [[ "$url" == unix:* ]]; then
+        redis-cli -s "${url#unix:}" "$@"
+        return
+    fi
+    rest=${url#redis://}
+    if [[ "$rest" == *@* ]]; then
+        auth=(-a "${rest%%@*}" --no-auth-warning)
+        auth[1]=${auth[1]#:}
+        rest=${rest#*@}
+    fi
+    [[ "$rest" == */* ]] && db=${rest#*/}
+    hostport=${rest%%/*}
+    redis-cli -h "${hostport%%:*}" -p "${hostport##*:}" -n "${db:-0}" "${auth[@]}" "$@"
 }
