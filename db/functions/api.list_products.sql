@@ -1,6 +1,7 @@
 -- api.list_products: a page of products, newest first (GET /api/v1/products).
 
--- Returns {"items": [product...], "next_cursor": text or null}. Keyset pagination on id descending:
+-- Returns {"items": [product...], "next_cursor": text or null} as json: the documents' text side by
+-- side, not a jsonb built anew from them (migration 0008 says why). Keyset pagination on id descending:
 -- p_cursor is the next_cursor of the previous page (opaque, see pms.cursor_encode). NULL filters mean no
 -- filter; price bounds are inclusive; p_name_contains is a case-insensitive substring in which %, _ and
 -- \ match themselves. p_limit: default 20, 1 to 100.
@@ -25,7 +26,7 @@ create or replace function api.list_products(
     p_limit integer,
     p_cursor text
 )
-returns jsonb
+returns json
 language plpgsql
 stable
 security definer
@@ -39,7 +40,7 @@ declare
     v_pattern text;
     v_sql     text := 'select i.id from pms.products as i where i.name ilike $4 and i.id < $5';
     v_ids     bigint[];
-    v_items   jsonb;
+    v_items   json;
     v_more    boolean;
 begin
     if v_limit not between 1 and 100 then
@@ -85,13 +86,13 @@ begin
     end if;
 
     v_more := cardinality(v_ids) > v_limit;
-    select coalesce(jsonb_agg(coalesce(p.doc, pms.product_json(p)) order by p.id desc), '[]')
+    select coalesce(json_agg(coalesce(p.doc, pms.product_json(p)) order by p.id desc), '[]')
       into v_items
       from pms.products as p
      where p.id = any (v_ids[1:v_limit]);
 
-    return jsonb_build_object('items', v_items,
-                              'next_cursor', case when v_more then pms.cursor_encode(v_ids[v_limit]) end);
+    return json_build_object('items', v_items,
+                             'next_cursor', case when v_more then pms.cursor_encode(v_ids[v_limit]) end);
 end;
 $$;
 

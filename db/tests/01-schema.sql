@@ -51,7 +51,7 @@ select functions_are('api', array[
 select function_returns('api', 'create_user', array['text', 'text'], 'jsonb');
 select function_returns('api', 'create_product', array['bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
 select function_returns('api', 'get_product', array['bigint'], 'jsonb');
-select function_returns('api', 'list_products', array['bigint', 'numeric', 'numeric', 'text', 'integer', 'text'], 'jsonb');
+select function_returns('api', 'list_products', array['bigint', 'numeric', 'numeric', 'text', 'integer', 'text'], 'json');
 select function_returns('api', 'update_product', array['bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
 select function_returns('api', 'delete_product', array['bigint', 'text'], 'void');
 select function_returns('api', 'start_image_job', array['bigint', 'text'], 'jsonb');

@@ -85,7 +85,7 @@ select is(pg_temp.ids(pg_temp.page(null, null, 'k\s', null, null)), pg_temp.ids_
 select is(pg_temp.ids(pg_temp.page(null, null, '', null, null)), (select array_agg(id order by id desc) from made), 'name: empty means no filter');
 select is(pg_temp.ids(pg_temp.page(15, null, 'shirt', 1, null)), pg_temp.ids_of(array['cotton shirt']), 'filters combine with the limit');
 select ok(
-    pg_temp.ids(api.list_products(null, null, null, 'lamp', 100, null))
+    pg_temp.ids(api.list_products(null, null, null, 'lamp', 100, null)::jsonb)
         @> array[(select id from made where n = 1),
                  (select id from pms.products where name = 'lamp of b' and user_id = (select user_id from t where who = 'b'))],
     'NULL user: every user''s products');

@@ -66,7 +66,7 @@ alter table pms.products enable trigger products_before_write;
 select is(api.get_product((select product_id from t)),
           (select pms.product_json(p) from pms.products as p where p.id = (select product_id from t)),
           'get_product builds the document of a row that has none');
-select is(api.list_products((select user_id from t), null, null, null, 20, null) -> 'items' -> 0,
+select is(api.list_products((select user_id from t), null, null, null, 20, null)::jsonb -> 'items' -> 0,
           (select pms.product_json(p) from pms.products as p where p.id = (select product_id from t)),
           'list_products builds the document of a row that has none');
 
