@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -161,20 +162,26 @@ void finish(Exchange& exchange, Metrics& metrics, Connections& connections) {
 using Group = std::vector<Exchange*>;
 
 std::vector<Group> group_for_lanes(const std::vector<Exchange*>& waiting) {
-    std::vector<Group> groups;
-    Group batch_read;
+    std::vector<Group> batch_reads;  // first: each answers many requests
+    std::vector<Group> singles;
     for (Exchange* exchange : waiting) {
-        if (exchange->match.batch_read != nullptr) {
-            batch_read.push_back(exchange);
+        const BatchRead read = exchange->match.batch_read;
+        if (read == nullptr) {
+            singles.push_back({exchange});
+            continue;
+        }
+        const auto same_read =
+            std::find_if(batch_reads.begin(), batch_reads.end(),
+                         [&](const Group& g) { return g.front()->match.batch_read == read; });
+        if (same_read != batch_reads.end()) {
+            same_read->push_back(exchange);
         } else {
-            groups.push_back({exchange});
+            batch_reads.push_back({exchange});
         }
     }
-    if (!batch_read.empty()) {
-        // First: it answers many requests.
-        groups.insert(groups.begin(), std::move(batch_read));
-    }
-    return groups;
+    batch_reads.insert(batch_reads.end(), std::make_move_iterator(singles.begin()),
+                       std::make_move_iterator(singles.end()));
+    return batch_reads;
 }
 
 /// Serves a group on `lane`.
