@@ -1,10 +1,14 @@
 -- products_outbox: every committed change of a product invalidates its cache entry.
 
--- After an UPDATE or DELETE of products (by the API, the image job triggers or a DBA), one
--- cache.invalidate outbox row per product: {"product_id", "version"}. For an UPDATE the version is read
--- from the table, not from the transition table, because a nested touch (image_jobs_touch_product) may
--- have bumped it again before this statement trigger runs: every row carries the latest version. For a
--- DELETE it is the deleted row's version + 1, newer than any copy that can be cached.
+-- After each UPDATE or DELETE of a product row (by the API, the image job triggers or a DBA), one
+-- cache.invalidate outbox row: {"product_id", "version"}. For an UPDATE it is the row's new version;
+-- when a nested touch (image_jobs_touch_product, e.g. a PUT that supersedes jobs) bumps it again
+-- in the same transaction, that UPDATE writes its own row with the newer version, after this one.
+-- pms-bridge only ever raises a product's version floor, so the newest version wins. For a DELETE
+-- it is the deleted row's version + 1, newer than any copy that can be cached.
+--
+-- A row trigger: the statement trigger it replaces read the versions back through the transition
+-- table, which cost an UPDATE from pms-api as much again as the UPDATE itself (bench/RESULTS.md).
 create or replace function pms.products_outbox()
 returns trigger
 language plpgsql
@@ -14,15 +18,10 @@ as $$
 begin
     if tg_op = 'DELETE' then
         insert into pms.outbox (topic, payload)
-        select 'cache.invalidate', jsonb_build_object('product_id', o.id, 'version', o.version + 1)
-          from old_products as o
-         order by o.id;
+        values ('cache.invalidate', jsonb_build_object('product_id', old.id, 'version', old.version + 1));
     else
         insert into pms.outbox (topic, payload)
-        select 'cache.invalidate', jsonb_build_object('product_id', p.id, 'version', p.version)
-          from pms.products as p
-         where p.id in (select n.id from new_products as n)
-         order by p.id;
+        values ('cache.invalidate', jsonb_build_object('product_id', new.id, 'version', new.version));
     end if;
     return null;
 end;
@@ -32,12 +31,10 @@ revoke execute on function pms.products_outbox() from public;
 
 create or replace trigger products_outbox_update
     after update on pms.products
-    referencing new table as new_products
-    for each statement
+    for each row
     execute function pms.products_outbox();
 
 create or replace trigger products_outbox_delete
     after delete on pms.products
-    referencing old table as old_products
-    for each statement
+    for each row
     execute function pms.products_outbox();
