@@ -25,10 +25,11 @@ struct StatementDefinition {
 const StatementDefinition& definition(Statement statement) {
     static const StatementDefinition kCreateUser{
         "create_user", "select u::text, u->>'id' from api.create_user($1, $2) as u"};
-    static const StatementDefinition kCreateProduct{
-        "create_product",
-        "select p::text, p->>'id', p->>'version' "
-        "from api.create_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6) as p"};
+    // The batch statements: one row per call, in the order of the calls.
+    static const StatementDefinition kCreateProducts{
+        "create_products",
+        "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
+        "r.error_detail from api.create_products($1::jsonb) as r order by r.n"};
     static const StatementDefinition kGetProduct{
         "get_product",
         "select p::text, p->>'id', p->>'version' from api.get_product($1::bigint) as p"};
@@ -38,20 +39,20 @@ const StatementDefinition& definition(Statement statement) {
     static const StatementDefinition kListProducts{
         "list_products",
         "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"};
-    static const StatementDefinition kUpdateProduct{
-        "update_product",
-        "select p::text, p->>'id', p->>'version' "
-        "from api.update_product($1::bigint, $2, $3, $4::numeric, $5::text[], $6) as p"};
+    static const StatementDefinition kUpdateProducts{
+        "update_products",
+        "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
+        "r.error_detail from api.update_products($1::jsonb) as r order by r.n"};
     static const StatementDefinition kDeleteProduct{
         "delete_product", "select api.delete_product($1::bigint, $2)::text"};
     static const StatementDefinition kPing{"ping", "select ''"};
     switch (statement) {
         case Statement::kCreateUser: return kCreateUser;
-        case Statement::kCreateProduct: return kCreateProduct;
+        case Statement::kCreateProducts: return kCreateProducts;
         case Statement::kGetProduct: return kGetProduct;
         case Statement::kGetProducts: return kGetProducts;
         case Statement::kListProducts: return kListProducts;
-        case Statement::kUpdateProduct: return kUpdateProduct;
+        case Statement::kUpdateProducts: return kUpdateProducts;
         case Statement::kDeleteProduct: return kDeleteProduct;
         case Statement::kPing: return kPing;
     }
@@ -59,8 +60,8 @@ const StatementDefinition& definition(Statement statement) {
 }
 
 constexpr Statement kAllStatements[] = {
-    Statement::kCreateUser,    Statement::kCreateProduct, Statement::kGetProduct,
-    Statement::kGetProducts,   Statement::kListProducts,  Statement::kUpdateProduct,
+    Statement::kCreateUser,    Statement::kCreateProducts, Statement::kGetProduct,
+    Statement::kGetProducts,   Statement::kListProducts,   Statement::kUpdateProducts,
     Statement::kDeleteProduct, Statement::kPing,
 };
 
@@ -76,6 +77,25 @@ std::string trim_line(std::string_view text) {
         text.remove_suffix(1);
     }
     return std::string(text);
+}
+
+/// The error a client gets for an error PostgreSQL raised: the status of the SQLSTATE table, with
+/// the message and the DETAIL object of a broken rule; an internal error is logged and hidden.
+ApiError error_for_sqlstate(const std::string& sqlstate, const PgMessage& parts) {
+    const int status = http_status_for_sqlstate(sqlstate);
+    if (status >= 500) {
+        log::error("database error", {{"sqlstate", sqlstate}, {"error", parts.message}});
+        return status == 503 ? unavailable(parts.message)
+                             : error_with_status(500, "internal error");
+    }
+    Json::Value details(Json::arrayValue);
+    if (!parts.detail.empty()) {
+        // The api functions put a JSON object naming the field into DETAIL.
+        if (auto detail = json::parse_strict(parts.detail, nullptr); detail && detail->isObject()) {
+            details.append(*detail);
+        }
+    }
+    return error_with_status(status, parts.message, details);
 }
 
 }  // namespace
@@ -166,6 +186,52 @@ CallResult Database::call(Statement statement, const std::vector<Param>& params)
 }
 
 std::vector<CallResult> Database::rows(Statement statement, const std::vector<Param>& params) {
+    std::vector<CallResult> out;
+    for (const pqxx::row& row : exec(statement, params)) {
+        if (row[0].is_null()) {
+            continue;
+        }
+        CallResult& call_result = out.emplace_back();
+        call_result.json = row[0].c_str();
+        if (row.size() > 1 && !row[1].is_null()) {
+            call_result.id = row[1].c_str();
+        }
+        if (row.size() > 2 && !row[2].is_null()) {
+            call_result.version = row[2].c_str();
+        }
+    }
+    return out;
+}
+
+std::vector<BatchOutcome> Database::batch(Statement statement,
+                                          const std::vector<std::vector<Param>>& calls) {
+    Json::Value array(Json::arrayValue);
+    for (const std::vector<Param>& params : calls) {
+        Json::Value& call = array.append(Json::Value(Json::arrayValue));
+        for (const Param& param : params) {
+            call.append(param ? Json::Value(*param) : Json::Value());
+        }
+    }
+    const pqxx::result result = exec(statement, {json::compact(array)});
+    if (result.size() != calls.size()) {
+        throw std::logic_error("a batch statement returned " + std::to_string(result.size()) +
+                               " rows for " + std::to_string(calls.size()) + " calls");
+    }
+    // Columns: document, id, version; or, for a call that failed, SQLSTATE, message, DETAIL.
+    std::vector<BatchOutcome> out;
+    out.reserve(result.size());
+    for (const pqxx::row& row : result) {
+        if (row[0].is_null()) {
+            out.emplace_back(
+                error_for_sqlstate(row[3].c_str(), PgMessage{row[4].c_str(), row[5].c_str()}));
+        } else {
+            out.emplace_back(CallResult{row[0].c_str(), row[1].c_str(), row[2].c_str()});
+        }
+    }
+    return out;
+}
+
+pqxx::result Database::exec(Statement statement, const std::vector<Param>& params) {
     pqxx::connection& conn = session().connection;
     std::vector<const char*> values;
     values.reserve(params.size());
@@ -176,47 +242,13 @@ std::vector<CallResult> Database::rows(Statement statement, const std::vector<Pa
         // One statement in autocommit: the function's work is one transaction, with no
         // BEGIN/COMMIT round trips around it.
         pqxx::nontransaction work(conn);
-        const pqxx::result result =
-            work.exec_prepared(definition(statement).name,
-                               pqxx::prepare::make_dynamic_params(values.begin(), values.end()));
-        std::vector<CallResult> out;
-        out.reserve(result.size());
-        for (const pqxx::row& row : result) {
-            if (row[0].is_null()) {
-                continue;
-            }
-            CallResult& call_result = out.emplace_back();
-            call_result.json = row[0].c_str();
-            if (row.size() > 1 && !row[1].is_null()) {
-                call_result.id = row[1].c_str();
-            }
-            if (row.size() > 2 && !row[2].is_null()) {
-                call_result.version = row[2].c_str();
-            }
-        }
-        return out;
+        return work.exec_prepared(definition(statement).name,
+                                  pqxx::prepare::make_dynamic_params(values.begin(), values.end()));
     } catch (const pqxx::broken_connection& e) {
         session_.reset();
         throw unavailable(e.what());
     } catch (const pqxx::sql_error& e) {
-        const int status = http_status_for_sqlstate(e.sqlstate());
-        const PgMessage parts = parse_pg_message(e.what());
-        if (status >= 500) {
-            log::error("database error", {{"sqlstate", e.sqlstate()}, {"error", parts.message}});
-            if (status == 503) {
-                throw unavailable(parts.message);
-            }
-            throw error_with_status(500, "internal error");
-        }
-        Json::Value details(Json::arrayValue);
-        if (!parts.detail.empty()) {
-            // The api functions put a JSON object naming the field into DETAIL.
-            if (auto detail = json::parse_strict(parts.detail, nullptr);
-                detail && detail->isObject()) {
-                details.append(*detail);
-            }
-        }
-        throw error_with_status(status, parts.message, details);
+        throw error_for_sqlstate(e.sqlstate(), parse_pg_message(e.what()));
     } catch (const pqxx::transaction_rollback& e) {
         // Serialisation failures and deadlocks: the client may simply retry.
         throw unavailable(e.what());

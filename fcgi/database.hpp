@@ -7,18 +7,25 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
+
+#include "fcgi/api_error.hpp"
+
+namespace pqxx {
+class result;
+}
 
 namespace pms::api {
 
 /// The statements pms-api runs: one per api function, plus a liveness probe.
 enum class Statement {
     kCreateUser,
-    kCreateProduct,
+    kCreateProducts,
     kGetProduct,
     kGetProducts,
     kListProducts,
-    kUpdateProduct,
+    kUpdateProducts,
     kDeleteProduct,
     kPing,
 };
@@ -33,6 +40,9 @@ struct CallResult {
     std::string id;
     std::string version;
 };
+
+/// What one call of a batch gave: its result, or the error it raised (as Database::call throws it).
+using BatchOutcome = std::variant<CallResult, ApiError>;
 
 /// The client-facing parts of a PostgreSQL error message.
 struct PgMessage {
@@ -54,10 +64,20 @@ public:
     /// The same for a statement that returns a row per result (kGetProducts).
     std::vector<CallResult> rows(Statement statement, const std::vector<Param>& params);
 
+    /// Runs a batch statement (kCreateProducts, kUpdateProducts): every element of `calls` is the
+    /// parameters of one call of the single api function, and all run in one transaction, each
+    /// failing or succeeding on its own. Returns one outcome per call, in order; throws ApiError
+    /// like call() when the batch as a whole fails (then nothing of it is kept).
+    std::vector<BatchOutcome> batch(Statement statement,
+                                    const std::vector<std::vector<Param>>& calls);
+
     /// A round trip to PostgreSQL; throws ApiError when it is down.
     std::chrono::microseconds ping();
 
 private:
+    /// Runs `statement`; every error leaves as an ApiError.
+    pqxx::result exec(Statement statement, const std::vector<Param>& params);
+
     /// The libpqxx connection with its prepared statements (kept out of this header).
     struct Session;
     Session& session();

@@ -207,16 +207,24 @@ bool ProductCache::fill(std::string_view id, const std::string& json, std::strin
 }
 
 void ProductCache::invalidate(std::string_view id, std::string_view version) {
-    prefetched_.erase(std::string(id));
+    invalidate({Invalidation{std::string(id), std::string(version)}});
+}
+
+void ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
+    for (const Invalidation& invalidation : invalidations) {
+        prefetched_.erase(invalidation.id);
+    }
     redis::Connection* redis = connection();
-    if (redis == nullptr) {
+    if (redis == nullptr || invalidations.empty()) {
         // The database's own cache.invalidate event (pms-bridge) catches up once Redis is back.
         return;
     }
     try {
         // The floor lives as long as a cached copy could: a reader never takes longer.
-        cache::append_invalidation(*redis, id, version, ttl_);
-        for (int i = 0; i < cache::kInvalidationReplies; ++i) {
+        for (const Invalidation& invalidation : invalidations) {
+            cache::append_invalidation(*redis, invalidation.id, invalidation.version, ttl_);
+        }
+        for (size_t i = 0; i < invalidations.size() * cache::kInvalidationReplies; ++i) {
             redis->read_reply();
         }
     } catch (const redis::Error& error) {

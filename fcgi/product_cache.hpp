@@ -59,6 +59,12 @@ public:
 
     /// Drops the cached copy and raises the floor to `version` (the one just committed).
     void invalidate(std::string_view id, std::string_view version);
+    /// The same for several products, in one round trip.
+    struct Invalidation {
+        std::string id;
+        std::string version;
+    };
+    void invalidate(const std::vector<Invalidation>& invalidations);
 
     /// A round trip to Redis; nothing when it is down.
     std::optional<std::chrono::microseconds> ping();

@@ -14,24 +14,26 @@ namespace {
 struct RouteEntry {
     std::string_view method;
     std::string_view pattern;  ///< "{id}" stands for one path segment
-    Handler handler;
     std::string_view name;
+    Handler handler = nullptr;
     Prefetch prefetch = nullptr;
     BatchRead batch_read = nullptr;
+    BatchHandler batch = nullptr;
 };
 
 constexpr std::array kRoutes = {
-    RouteEntry{"POST", "/api/v1/users", handlers::create_user, "POST /api/v1/users"},
-    RouteEntry{"POST", "/api/v1/products", handlers::create_product, "POST /api/v1/products"},
-    RouteEntry{"GET", "/api/v1/products", handlers::list_products, "GET /api/v1/products"},
-    RouteEntry{"GET", "/api/v1/products/{id}", handlers::get_product, "GET /api/v1/products/{id}",
+    RouteEntry{"POST", "/api/v1/users", "POST /api/v1/users", handlers::create_user},
+    RouteEntry{"POST", "/api/v1/products", "POST /api/v1/products", nullptr, nullptr, nullptr,
+               handlers::create_products},
+    RouteEntry{"GET", "/api/v1/products", "GET /api/v1/products", handlers::list_products},
+    RouteEntry{"GET", "/api/v1/products/{id}", "GET /api/v1/products/{id}", handlers::get_product,
                handlers::prefetch_product, handlers::read_products},
-    RouteEntry{"PUT", "/api/v1/products/{id}", handlers::update_product,
-               "PUT /api/v1/products/{id}"},
-    RouteEntry{"DELETE", "/api/v1/products/{id}", handlers::delete_product,
-               "DELETE /api/v1/products/{id}"},
-    RouteEntry{"GET", "/health", handlers::health, "GET /health"},
-    RouteEntry{"GET", "/metrics", handlers::metrics, "GET /metrics"},
+    RouteEntry{"PUT", "/api/v1/products/{id}", "PUT /api/v1/products/{id}", nullptr, nullptr,
+               nullptr, handlers::update_products},
+    RouteEntry{"DELETE", "/api/v1/products/{id}", "DELETE /api/v1/products/{id}",
+               handlers::delete_product},
+    RouteEntry{"GET", "/health", "GET /health", handlers::health},
+    RouteEntry{"GET", "/metrics", "GET /metrics", handlers::metrics},
 };
 
 /// kRoutes' names, and the slot of requests that matched no route.
@@ -83,8 +85,8 @@ RouteMatch route(std::string_view method, std::string_view path) {
             continue;
         }
         if (entry.method == effective) {
-            return RouteMatch{entry.handler, entry.prefetch, entry.batch_read, std::move(parameter),
-                              i};
+            return RouteMatch{entry.handler,    entry.batch,          entry.prefetch,
+                              entry.batch_read, std::move(parameter), i};
         }
         if (!allowed.empty()) {
             allowed += ", ";

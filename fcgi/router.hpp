@@ -2,6 +2,7 @@
 /// The route table: method and path pattern to handler, with 404 and 405 (and Allow) for
 /// everything else.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,13 +23,29 @@ using Prefetch = void (*)(Context&, const Request&, std::string_view path_parame
 /// batch's requests of that route at once (ProductReads), before their handlers run.
 using BatchRead = void (*)(Context&, const std::vector<std::string>& path_parameters);
 
+/// A request that its route's batch handler answers together with the batch's other requests of
+/// that route.
+struct BatchItem {
+    const Request* request;
+    std::string_view path_parameter;
+    std::optional<Response> response;  ///< what the batch handler answered
+};
+
+/// Answers a batch's requests of one route with one database call for all of them (writes: one
+/// transaction, one commit). Sets every item's response; throws ApiError when the call as a whole
+/// failed, and then every item without a response gets that error.
+using BatchHandler = void (*)(Context&, std::vector<BatchItem>& items);
+
 struct RouteMatch {
-    Handler handler = nullptr;
+    Handler handler = nullptr;  ///< null for a route answered by a batch handler
+    BatchHandler batch = nullptr;
     Prefetch prefetch = nullptr;  ///< for routes that read the cache
     BatchRead batch_read = nullptr;
     std::string path_parameter;
     /// Position in the route table: route_names()[index] names it in logs and metrics.
     size_t index = 0;
+
+    bool routed() const { return handler != nullptr || batch != nullptr; }
 };
 
 /// The handler for `method` and `path`; throws ApiError 404 or 405.

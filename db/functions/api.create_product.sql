@@ -1,8 +1,7 @@
 -- api.create_product: creates a product and queues its images (POST /api/v1/products).
 
--- Returns the product's document (built by the trigger pms.products_before_write). A NULL description is stored as '' and NULL images as no
--- images. The trigger pms.products_sync_image_jobs queues one image job per URL, and each job writes
--- an image.process outbox row, in this transaction.
+-- Returns the product's document; pms.insert_products does the work (and says what NULLs become).
+-- This function turns a broken rule into its recorded message.
 -- Errors (message recorded for the rule, DETAIL {"field": ...}): 23502 a required value missing,
 -- 23503 unknown user, 23514 a rule of pms.products broken, 22003 price too large,
 -- 22023 price with more than 2 decimals.
@@ -21,19 +20,14 @@ security definer
 set search_path = pms, pg_temp
 as $$
 declare
-    v_doc        jsonb;
     v_schema     text;
     v_table      text;
     v_column     text;
     v_constraint text;
 begin
-    perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
-
-    insert into pms.products (user_id, name, description, price, images)
-    values (p_user_id, p_name, coalesce(p_description, ''), pms.price_in(p_price), coalesce(p_images, '{}'))
-    returning doc into v_doc;
-
-    return v_doc;
+    return (select i.doc
+              from pms.insert_products(jsonb_build_array(jsonb_build_array(
+                       p_user_id::text, p_name, p_description, p_price::text, p_images::text, p_request_id))) as i);
 exception
     when integrity_constraint_violation then
         get stacked diagnostics v_schema = schema_name, v_table = table_name,

@@ -1,13 +1,7 @@
 -- api.update_product: replaces the editable fields of a product (PUT /api/v1/products/{id}).
 
--- Returns the product's document (pms.products.doc). NULL description is stored as '', NULL images as no images;
--- the owner (user_id) does not change.
--- The UPDATE locks the product row first, the same lock the write-backs take first
--- (pms.lock_image_job), so a PUT and a worker's write-back run one after the other. When the image
--- list changes, the trigger pms.products_sync_image_jobs supersedes the job of every position whose URL
--- changed or disappeared and queues a new job for every changed or new position; unchanged positions
--- keep their job and result. (It is a trigger so that a DBA's direct UPDATE of images is processed the
--- same way.)
+-- Returns the product's document; pms.update_products does the work and says how images are kept,
+-- superseded and queued. This function turns a broken rule into its recorded message.
 -- Errors: P0002 no_data_found when the product does not exist; otherwise as api.create_product.
 create or replace function api.update_product(
     p_id bigint,
@@ -24,29 +18,14 @@ security definer
 set search_path = pms, pg_temp
 as $$
 declare
-    v_doc        jsonb;
     v_schema     text;
     v_table      text;
     v_column     text;
     v_constraint text;
 begin
-    perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
-
-    update pms.products as p
-       set name = p_name,
-           description = coalesce(p_description, ''),
-           price = pms.price_in(p_price),
-           images = coalesce(p_images, '{}')
-     where p.id = p_id;
-    if not found then
-        raise exception using
-            errcode = 'no_data_found',
-            message = format('product %s does not exist', coalesce(p_id::text, 'NULL'));
-    end if;
-
-    -- Not RETURNING: superseding jobs touches the product again after the UPDATE; return it as it is now.
-    select p.doc into v_doc from pms.products as p where p.id = p_id;
-    return v_doc;
+    return (select u.doc
+              from pms.update_products(jsonb_build_array(jsonb_build_array(
+                       p_id::text, p_name, p_description, p_price::text, p_images::text, p_request_id))) as u);
 exception
     when integrity_constraint_violation then
         get stacked diagnostics v_schema = schema_name, v_table = table_name,

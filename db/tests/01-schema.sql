@@ -44,8 +44,8 @@ select is(
     'c', 'image_jobs.product_id: ON DELETE CASCADE');
 
 select functions_are('api', array[
-    'create_user', 'create_product', 'get_product', 'get_products', 'list_products', 'update_product', 'delete_product',
-    'start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete',
+    'create_user', 'create_product', 'create_products', 'get_product', 'get_products', 'list_products', 'update_product',
+    'update_products', 'delete_product', 'start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete',
     'outbox_bridge_idle', 'outbox_bridge_busy', 'outbox_bridge_stats', 'outbox_backlog']);
 
 select function_returns('api', 'create_user', array['text', 'text'], 'jsonb');

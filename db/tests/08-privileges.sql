@@ -26,9 +26,9 @@ as $$
        and has_function_privilege(p_role, p.oid, 'EXECUTE');
 $$;
 select set_eq($$select pg_temp.executable('pms_api')$$,
-              array['create_user', 'create_product', 'get_product', 'get_products', 'list_products', 'update_product',
-                    'delete_product'],
-              'pms_api may execute exactly its seven api functions');
+              array['create_user', 'create_product', 'create_products', 'get_product', 'get_products', 'list_products',
+                    'update_product', 'update_products', 'delete_product'],
+              'pms_api may execute exactly its nine api functions');
 select set_eq($$select pg_temp.executable('pms_worker')$$,
               array['start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete',
                     'outbox_bridge_idle', 'outbox_bridge_busy', 'outbox_bridge_stats', 'outbox_backlog'],

@@ -1,22 +1,10 @@
 /// The product routes: create, list, get (through the cache), update, delete.
 #include "common/product_cache_layout.hpp"
+#include "fcgi/api_error.hpp"
 #include "fcgi/handlers/handlers.hpp"
 #include "fcgi/input.hpp"
 
 namespace pms::api::handlers {
-
-Response create_product(Context& context, const Request& request, std::string_view) {
-    require_json_content_type(request.content_type);
-    NewProduct product = parse_new_product(request.body);
-    CallResult created = context.database.call(
-        Statement::kCreateProduct,
-        {std::move(product.user_id), std::move(product.fields.name),
-         std::move(product.fields.description), std::move(product.fields.price),
-         std::move(product.fields.images), request.request_id});
-    Response response = Response::json(201, std::move(created.json));
-    response.headers.emplace_back("Location", "/api/v1/products/" + created.id);
-    return response;
-}
 
 Response list_products(Context& context, const Request& request, std::string_view) {
     ListFilters filters = parse_list_filters(request.query);
@@ -25,6 +13,81 @@ Response list_products(Context& context, const Request& request, std::string_vie
         {std::move(filters.user_id), std::move(filters.min_price), std::move(filters.max_price),
          std::move(filters.name_contains), std::move(filters.limit), std::move(filters.cursor)});
     return Response::json(200, std::move(list.json));
+}
+
+namespace {
+
+/// Runs `statement` once for the items that `parameters` accepts (it returns their parameters or
+/// throws the ApiError that answers the item), and answers each of those with `answer` or with the
+/// error its call raised.
+template <typename Parameters, typename Answer>
+void call_batch(Context& context, Statement statement, std::vector<BatchItem>& items,
+                Parameters&& parameters, Answer&& answer) {
+    std::vector<std::vector<Param>> calls;
+    std::vector<BatchItem*> called;
+    for (BatchItem& item : items) {
+        try {
+            calls.push_back(parameters(item));
+            called.push_back(&item);
+        } catch (const ApiError& error) {
+            item.response = error_response(error, item.request->request_id);
+        }
+    }
+    if (calls.empty()) {
+        return;
+    }
+    std::vector<BatchOutcome> outcomes = context.database.batch(statement, calls);
+    for (size_t i = 0; i < called.size(); ++i) {
+        BatchItem& item = *called[i];
+        if (auto* error = std::get_if<ApiError>(&outcomes[i])) {
+            item.response = error_response(*error, item.request->request_id);
+        } else {
+            item.response = answer(item, std::get<CallResult>(std::move(outcomes[i])));
+        }
+    }
+}
+
+}  // namespace
+
+void create_products(Context& context, std::vector<BatchItem>& items) {
+    call_batch(
+        context, Statement::kCreateProducts, items,
+        [](const BatchItem& item) {
+            require_json_content_type(item.request->content_type);
+            NewProduct product = parse_new_product(item.request->body);
+            return std::vector<Param>{std::move(product.user_id),
+                                      std::move(product.fields.name),
+                                      std::move(product.fields.description),
+                                      std::move(product.fields.price),
+                                      std::move(product.fields.images),
+                                      item.request->request_id};
+        },
+        [](const BatchItem&, CallResult created) {
+            Response response = Response::json(201, std::move(created.json));
+            response.headers.emplace_back("Location", "/api/v1/products/" + created.id);
+            return response;
+        });
+}
+
+void update_products(Context& context, std::vector<BatchItem>& items) {
+    std::vector<ProductCache::Invalidation> committed;
+    call_batch(
+        context, Statement::kUpdateProducts, items,
+        [](const BatchItem& item) {
+            std::string id = parse_product_id(item.path_parameter);
+            require_json_content_type(item.request->content_type);
+            ProductFields fields = parse_product_update(item.request->body);
+            return std::vector<Param>{
+                std::move(id),           std::move(fields.name),   std::move(fields.description),
+                std::move(fields.price), std::move(fields.images), item.request->request_id};
+        },
+        [&committed](const BatchItem&, CallResult product) {
+            committed.push_back({product.id, product.version});
+            return Response::json(200, std::move(product.json));
+        });
+    // Committed: drop the cached copies now so that these clients' next GETs see their changes
+    // (the database's cache.invalidate events, carried by pms-bridge, do the same a moment later).
+    context.cache.invalidate(committed);
 }
 
 namespace {
@@ -72,20 +135,6 @@ Response get_product(Context& context, const Request& request, std::string_view 
     }
     response.cache = "MISS";
     return response;
-}
-
-Response update_product(Context& context, const Request& request, std::string_view id_segment) {
-    const std::string id = parse_product_id(id_segment);
-    require_json_content_type(request.content_type);
-    ProductFields fields = parse_product_update(request.body);
-    CallResult product = context.database.call(
-        Statement::kUpdateProduct,
-        {id, std::move(fields.name), std::move(fields.description), std::move(fields.price),
-         std::move(fields.images), request.request_id});
-    // Committed: drop the cached copy now so this client's next GET sees its change (the
-    // database's cache.invalidate event, carried by pms-bridge, does the same a moment later).
-    context.cache.invalidate(id, product.version);
-    return Response::json(200, std::move(product.json));
 }
 
 Response delete_product(Context& context, const Request& request, std::string_view id_segment) {

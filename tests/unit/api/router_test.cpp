@@ -12,9 +12,9 @@ using pms::api::route;
 
 TEST(Router, MatchesEachRoute) {
     EXPECT_EQ(route("POST", "/api/v1/users").handler, pms::api::handlers::create_user);
-    EXPECT_EQ(route("POST", "/api/v1/products").handler, pms::api::handlers::create_product);
+    EXPECT_EQ(route("POST", "/api/v1/products").batch, pms::api::handlers::create_products);
     EXPECT_EQ(route("GET", "/api/v1/products").handler, pms::api::handlers::list_products);
-    EXPECT_EQ(route("PUT", "/api/v1/products/5").handler, pms::api::handlers::update_product);
+    EXPECT_EQ(route("PUT", "/api/v1/products/5").batch, pms::api::handlers::update_products);
     EXPECT_EQ(route("DELETE", "/api/v1/products/5").handler, pms::api::handlers::delete_product);
     EXPECT_EQ(route("GET", "/health").handler, pms::api::handlers::health);
     const auto get = route("GET", "/api/v1/products/42");

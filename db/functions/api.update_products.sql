@@ -1,0 +1,25 @@
+-- api.update_products: several api.update_product calls in one transaction, for pms-api's batches
+-- of PUT /api/v1/products/{id}.
+
+-- p_calls is a JSON array with one element per update: the arguments of api.update_product in its
+-- order, each a JSON string in the form the single call takes as text, or null:
+--   [["42", "Lamp", "", "12.50", null, "req-2"], ...]
+-- Returns one row per element, n being its position (0-based), in no particular order: the
+-- document, or the error that element's call raised (SQLSTATE, message, DETAIL, as
+-- api.update_product raises it) with nothing of it kept; the others share the commit. Products are
+-- locked in the order of their ids, so that two batches cannot deadlock each other (pms.run_batch
+-- says how).
+-- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
+-- has more than 1000 elements.
+create or replace function api.update_products(p_calls jsonb)
+returns table (n integer, doc jsonb, error_sqlstate text, error_message text, error_detail text)
+language sql
+volatile
+security definer
+set search_path = pms, pg_temp
+as $$
+    select * from pms.run_batch(p_calls, 'pms.update_products', true);
+$$;
+
+revoke execute on function api.update_products(jsonb) from public;
+grant execute on function api.update_products(jsonb) to pms_api;

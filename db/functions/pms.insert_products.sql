@@ -1,0 +1,46 @@
+-- pms.insert_products: the INSERT of api.create_product and api.create_products, without their error
+-- handling (each caller translates or records the errors in its own way).
+
+-- p_calls: a JSON array of calls, each the arguments of api.create_product in text form (see
+-- api.create_products). Inserts them all with one statement, so that a batch pays for one executor
+-- start, one parse of the CHECK constraints and one round of trigger set-up instead of one each,
+-- and returns each call's position n (0-based) with the product's document (built by the trigger
+-- pms.products_before_write). A NULL description is stored as '' and NULL images as no images. The
+-- trigger pms.products_sync_image_jobs queues one image job per URL, and each job's image.process
+-- outbox row carries the request id of the first call: give calls with images one at a time.
+-- Any error fails the whole statement.
+create or replace function pms.insert_products(p_calls jsonb)
+returns table (n integer, doc jsonb)
+language plpgsql
+volatile
+as $$
+begin
+    perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 5, ''), true);
+
+    -- The ids are taken first, so that each document finds its call without relying on the order
+    -- of RETURNING.
+    return query
+        with calls as (
+            select (e.position - 1)::integer as n,
+                   nextval(pg_catalog.pg_get_serial_sequence('pms.products', 'id')) as id,
+                   e.value as c
+              from jsonb_array_elements(p_calls) with ordinality as e (value, position)
+        ),
+        inserted as (
+            insert into pms.products (id, user_id, name, description, price, images)
+            overriding system value
+            select calls.id,
+                   (c ->> 0)::bigint,
+                   c ->> 1,
+                   coalesce(c ->> 2, ''),
+                   pms.price_in((c ->> 3)::numeric),
+                   coalesce((c ->> 4)::text[], '{}')
+              from calls
+             order by calls.n
+            returning pms.products.id, pms.products.doc
+        )
+        select calls.n, inserted.doc from calls join inserted using (id) order by calls.n;
+end;
+$$;
+
+revoke execute on function pms.insert_products(jsonb) from public;

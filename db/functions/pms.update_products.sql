@@ -1,0 +1,65 @@
+-- pms.update_products: the UPDATE of api.update_product and api.update_products, without their error
+-- handling (each caller translates or records the errors in its own way).
+
+-- p_calls: a JSON array of calls, each the arguments of api.update_product in text form (see
+-- api.update_products), each for a different product. Updates them all with one statement, as
+-- pms.insert_products inserts, and returns each call's position n (0-based) with the product's
+-- document as it is at the end (superseding jobs touches a product again after the UPDATE). NULL
+-- description is stored as '', NULL images as no images; the owner (user_id) does not change.
+-- The rows are locked in the order of their ids before the UPDATE, so that two batches cannot
+-- deadlock each other; the write-backs also lock the product row first (pms.lock_image_job), so a
+-- PUT and a worker's write-back run one after the other. When the image list changes, the trigger
+-- pms.products_sync_image_jobs supersedes the job of every position whose URL changed or
+-- disappeared and queues a new job for every changed or new position; unchanged positions keep
+-- their job and result. (It is a trigger so that a DBA's direct UPDATE of images is processed the
+-- same way.) The new jobs' image.process outbox rows carry the request id of the first call: give
+-- calls with images one at a time.
+-- Errors: P0002 no_data_found when a product does not exist (nothing is updated then); 22023 when
+-- two calls name the same product.
+create or replace function pms.update_products(p_calls jsonb)
+returns table (n integer, doc jsonb)
+language plpgsql
+volatile
+as $$
+declare
+    v_ids     bigint[];
+    v_missing bigint;
+begin
+    perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 5, ''), true);
+
+    select array_agg((e.value ->> 0)::bigint order by e.position) into v_ids
+      from jsonb_array_elements(p_calls) with ordinality as e (value, position);
+    if (select count(i) <> count(distinct i) from unnest(v_ids) as i) then
+        raise exception using
+            errcode = 'invalid_parameter_value',
+            message = 'a batch of updates names a product more than once';
+    end if;
+
+    perform from pms.products as p where p.id = any (v_ids) order by p.id for update;
+    select i into v_missing
+      from unnest(v_ids) as i
+     where not exists (select from pms.products as p where p.id = i)
+     limit 1;
+    if found then
+        raise exception using
+            errcode = 'no_data_found',
+            message = format('product %s does not exist', coalesce(v_missing::text, 'NULL'));
+    end if;
+
+    update pms.products as p
+       set name = c ->> 1,
+           description = coalesce(c ->> 2, ''),
+           price = pms.price_in((c ->> 3)::numeric),
+           images = coalesce((c ->> 4)::text[], '{}')
+      from jsonb_array_elements(p_calls) as e (c)
+     where p.id = (c ->> 0)::bigint;
+
+    return query
+        select (e.position - 1)::integer, p.doc
+          from jsonb_array_elements(p_calls) with ordinality as e (value, position)
+          join pms.products as p on p.id = (e.value ->> 0)::bigint
+         order by e.position;
+end;
+$$;
+
+revoke execute on function pms.update_products(jsonb) from public;
