@@ -42,7 +42,7 @@ const StatementDefinition& definition(Statement statement) {
     static const StatementDefinition kUpdateProducts{
         "update_products",
         "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
-        "r.error_detail from api.update_products($1::jsonb) as r order by r.n"};
+        "r.error_detail from api.update_products($1::jsonb, $2::boolean) as r order by r.n"};
     static const StatementDefinition kDeleteProduct{
         "delete_product", "select api.delete_product($1::bigint, $2)::text"};
     static const StatementDefinition kPing{"ping", "select ''"};
@@ -203,8 +203,10 @@ std::vector<CallResult> Database::rows(Statement statement, const std::vector<Pa
     return out;
 }
 
-std::vector<BatchOutcome> Database::batch(Statement statement,
-                                          const std::vector<std::vector<Param>>& calls) {
+namespace {
+
+/// Encodes a batch's calls for a batch statement: a JSON array of arrays of strings and nulls.
+std::string batch_calls_json(const std::vector<std::vector<Param>>& calls) {
     Json::Value array(Json::arrayValue);
     for (const std::vector<Param>& params : calls) {
         Json::Value& call = array.append(Json::Value(Json::arrayValue));
@@ -212,12 +214,16 @@ std::vector<BatchOutcome> Database::batch(Statement statement,
             call.append(param ? Json::Value(*param) : Json::Value());
         }
     }
-    const pqxx::result result = exec(statement, {json::compact(array)});
-    if (result.size() != calls.size()) {
+    return json::compact(array);
+}
+
+/// A batch statement's rows, one per call: the document, id and version; or, for a call that
+/// failed, nothing there and the SQLSTATE, message and DETAIL after.
+std::vector<BatchOutcome> batch_outcomes(const pqxx::result& result, size_t calls) {
+    if (result.size() != calls) {
         throw std::logic_error("a batch statement returned " + std::to_string(result.size()) +
-                               " rows for " + std::to_string(calls.size()) + " calls");
+                               " rows for " + std::to_string(calls) + " calls");
     }
-    // Columns: document, id, version; or, for a call that failed, SQLSTATE, message, DETAIL.
     std::vector<BatchOutcome> out;
     out.reserve(result.size());
     for (const pqxx::row& row : result) {
@@ -231,7 +237,42 @@ std::vector<BatchOutcome> Database::batch(Statement statement,
     return out;
 }
 
-pqxx::result Database::exec(Statement statement, const std::vector<Param>& params) {
+std::vector<Param> batch_params(const std::vector<std::vector<Param>>& calls,
+                                const std::vector<Param>& params) {
+    std::vector<Param> all{batch_calls_json(calls)};
+    all.insert(all.end(), params.begin(), params.end());
+    return all;
+}
+
+}  // namespace
+
+std::vector<BatchOutcome> Database::batch(Statement statement,
+                                          const std::vector<std::vector<Param>>& calls,
+                                          const std::vector<Param>& params) {
+    return batch_outcomes(exec(statement, batch_params(calls, params)), calls.size());
+}
+
+std::optional<std::vector<BatchOutcome>> Database::batch(
+    Statement statement, const std::vector<std::vector<Param>>& calls,
+    const std::vector<Param>& params, const BeforeCommit& before_commit) {
+    std::vector<BatchOutcome> outcomes;
+    bool committed = false;
+    exec(
+        statement, batch_params(calls, params),
+        [&](const pqxx::result& result) {
+            outcomes = batch_outcomes(result, calls.size());
+            return before_commit(outcomes);
+        },
+        &committed);
+    if (!committed) {
+        return std::nullopt;
+    }
+    return outcomes;
+}
+
+pqxx::result Database::exec(Statement statement, const std::vector<Param>& params,
+                            const std::function<bool(const pqxx::result&)>& before_commit,
+                            bool* committed) {
     pqxx::connection& conn = session().connection;
     std::vector<const char*> values;
     values.reserve(params.size());
@@ -239,16 +280,33 @@ pqxx::result Database::exec(Statement statement, const std::vector<Param>& param
         values.push_back(param ? param->c_str() : nullptr);
     }
     try {
-        // One statement in autocommit: the function's work is one transaction, with no
-        // BEGIN/COMMIT round trips around it.
-        pqxx::nontransaction work(conn);
-        return work.exec_prepared(definition(statement).name,
-                                  pqxx::prepare::make_dynamic_params(values.begin(), values.end()));
+        const auto dynamic_params =
+            pqxx::prepare::make_dynamic_params(values.begin(), values.end());
+        if (!before_commit) {
+            // One statement in autocommit: the function's work is one transaction, with no
+            // BEGIN/COMMIT round trips around it.
+            pqxx::nontransaction work(conn);
+            return work.exec_prepared(definition(statement).name, dynamic_params);
+        }
+        pqxx::work work(conn);
+        pqxx::result result = work.exec_prepared(definition(statement).name, dynamic_params);
+        if (before_commit(result)) {
+            work.commit();
+            *committed = true;
+        } else {
+            work.abort();
+        }
+        return result;
     } catch (const pqxx::broken_connection& e) {
         session_.reset();
         throw unavailable(e.what());
     } catch (const pqxx::sql_error& e) {
         throw error_for_sqlstate(e.sqlstate(), parse_pg_message(e.what()));
+    } catch (const pqxx::in_doubt_error& e) {
+        // The connection broke during COMMIT: the writes may or may not have happened. The
+        // client is told to retry, as for any lost connection.
+        session_.reset();
+        throw unavailable(e.what());
     } catch (const pqxx::transaction_rollback& e) {
         // Serialisation failures and deadlocks: the client may simply retry.
         throw unavailable(e.what());

@@ -3,6 +3,7 @@
 /// and every database error leaves here as an ApiError with the status of the SQLSTATE table.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,17 +67,29 @@ public:
 
     /// Runs a batch statement (kCreateProducts, kUpdateProducts): every element of `calls` is the
     /// parameters of one call of the single api function, and all run in one transaction, each
-    /// failing or succeeding on its own. Returns one outcome per call, in order; throws ApiError
-    /// like call() when the batch as a whole fails (then nothing of it is kept).
+    /// failing or succeeding on its own; `params` follow the calls (kUpdateProducts: whether the
+    /// caller invalidates the cache itself). Returns one outcome per call, in order; throws
+    /// ApiError like call() when the batch as a whole fails (then nothing of it is kept).
     std::vector<BatchOutcome> batch(Statement statement,
-                                    const std::vector<std::vector<Param>>& calls);
+                                    const std::vector<std::vector<Param>>& calls,
+                                    const std::vector<Param>& params = {});
+    /// The same, with `before_commit` run on the outcomes between the statement and its COMMIT:
+    /// when it returns false the transaction is rolled back, and this returns nothing.
+    using BeforeCommit = std::function<bool(const std::vector<BatchOutcome>&)>;
+    std::optional<std::vector<BatchOutcome>> batch(Statement statement,
+                                                   const std::vector<std::vector<Param>>& calls,
+                                                   const std::vector<Param>& params,
+                                                   const BeforeCommit& before_commit);
 
     /// A round trip to PostgreSQL; throws ApiError when it is down.
     std::chrono::microseconds ping();
 
 private:
-    /// Runs `statement`; every error leaves as an ApiError.
-    pqxx::result exec(Statement statement, const std::vector<Param>& params);
+    /// Runs `statement`; every error leaves as an ApiError. With `before_commit`, in a
+    /// transaction that commits only if it returns true on the result; `committed` says which.
+    pqxx::result exec(Statement statement, const std::vector<Param>& params,
+                      const std::function<bool(const pqxx::result&)>& before_commit = nullptr,
+                      bool* committed = nullptr);
 
     /// The libpqxx connection with its prepared statements (kept out of this header).
     struct Session;

@@ -210,25 +210,31 @@ void ProductCache::invalidate(std::string_view id, std::string_view version) {
     invalidate({Invalidation{std::string(id), std::string(version)}});
 }
 
-void ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
+bool ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
     for (const Invalidation& invalidation : invalidations) {
         prefetched_.erase(invalidation.id);
     }
+    if (invalidations.empty()) {
+        return true;
+    }
     redis::Connection* redis = connection();
-    if (redis == nullptr || invalidations.empty()) {
+    if (redis == nullptr) {
         // The database's own cache.invalidate event (pms-bridge) catches up once Redis is back.
-        return;
+        return false;
     }
     try {
         // The floor lives as long as a cached copy could: a reader never takes longer.
         for (const Invalidation& invalidation : invalidations) {
             cache::append_invalidation(*redis, invalidation.id, invalidation.version, ttl_);
         }
+        bool all_taken = true;
         for (size_t i = 0; i < invalidations.size() * cache::kInvalidationReplies; ++i) {
-            redis->read_reply();
+            all_taken = !redis->read_reply().is_error() && all_taken;
         }
+        return all_taken;
     } catch (const redis::Error& error) {
         on_failure(error);
+        return false;
     }
 }
 

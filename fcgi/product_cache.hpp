@@ -57,14 +57,15 @@ public:
     void begin_fill(std::string_view id);
     bool finish_fill(std::string_view id, const std::string& json, std::string_view version);
 
-    /// Drops the cached copy and raises the floor to `version` (the one just committed).
+    /// Drops the cached copy and raises the floor to `version` (the one just committed, or about
+    /// to be: a floor above the committed version only keeps the product out of the cache).
     void invalidate(std::string_view id, std::string_view version);
-    /// The same for several products, in one round trip.
+    /// The same for several products, in one round trip; whether Redis took every one.
     struct Invalidation {
         std::string id;
         std::string version;
     };
-    void invalidate(const std::vector<Invalidation>& invalidations);
+    bool invalidate(const std::vector<Invalidation>& invalidations);
 
     /// A round trip to Redis; nothing when it is down.
     std::optional<std::chrono::microseconds> ping();

@@ -9,17 +9,28 @@
 -- api.update_product raises it) with nothing of it kept; the others share the commit. Products are
 -- locked in the order of their ids, so that two batches cannot deadlock each other (pms.run_batch
 -- says how).
+--
+-- p_caller_invalidates: the caller promises to invalidate, before it commits, the cache entry of
+-- every product this call updates, at the version the call returns (pms-api raises the floors in
+-- Redis between this call and its COMMIT). The transaction then writes no cache.invalidate outbox
+-- rows for its updates of products from here on (pms.products_outbox): they were half of an update's cost in PostgreSQL
+-- and most of pms-bridge's work (bench/RESULTS.md). A caller that cannot keep the promise rolls
+-- back and calls again without it. If it dies between the floors and its COMMIT, nothing is wrong:
+-- a floor above the committed version only keeps that product out of the cache until a newer
+-- version commits or the floor expires.
 -- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
 -- has more than 1000 elements.
-create or replace function api.update_products(p_calls jsonb)
+create or replace function api.update_products(p_calls jsonb, p_caller_invalidates boolean default false)
 returns table (n integer, doc jsonb, error_sqlstate text, error_message text, error_detail text)
 language sql
 volatile
 security definer
 set search_path = pms, pg_temp
 as $$
+    select pg_catalog.set_config('pms.cache_invalidated_by', case when p_caller_invalidates then 'caller' else '' end,
+                                 true);
     select * from pms.run_batch(p_calls, 'pms.update_products', true);
 $$;
 
-revoke execute on function api.update_products(jsonb) from public;
-grant execute on function api.update_products(jsonb) to pms_api;
+revoke execute on function api.update_products(jsonb, boolean) from public;
+grant execute on function api.update_products(jsonb, boolean) to pms_api;

@@ -14,9 +14,11 @@
 -- the request id of their own call), is each call made on its own, in a subtransaction of its own.
 -- One subtransaction each, not the two that calling the single api function would open: a backend
 -- keeps up to 64 subtransaction ids in shared memory, and past that every snapshot of every session
--- gets slower. With p_by_product, the first argument is a product id, and those calls are made in
--- the order of the ids (calls for one product in the order given), so that two batches lock the
--- same products in the same order and cannot deadlock each other.
+-- gets slower. With p_by_product, the first argument is a product id: every product the calls
+-- name is locked first, in the order of the ids, and the calls made one at a time go in that order
+-- too (calls for one product in the order given), so that two batches lock the same products in the
+-- same order and cannot deadlock each other. (Locked before the calls made together: a
+-- subtransaction that fails gives up its locks, and the calls after it would then lock out of order.)
 -- A broken rule (SQLSTATE class 23) is recorded with its client message and DETAIL
 -- (pms.raise_rule_violation), as the single api functions raise it.
 -- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
@@ -44,6 +46,16 @@ begin
         raise exception using
             errcode = 'invalid_parameter_value',
             message = 'at most 1000 calls can be made at once';
+    end if;
+
+    if p_by_product then
+        perform
+           from pms.products as p
+          where p.id in (select (e.value ->> 0)::bigint
+                           from jsonb_array_elements(p_calls) as e
+                          where e.value ->> 0 ~ '^[0-9]{1,18}$')
+          order by p.id
+            for update;
     end if;
 
     select coalesce(jsonb_agg(e.value order by e.position), '[]'),

@@ -6,14 +6,14 @@
 -- pms.insert_products inserts, and returns each call's position n (0-based) with the product's
 -- document as it is at the end (superseding jobs touches a product again after the UPDATE). NULL
 -- description is stored as '', NULL images as no images; the owner (user_id) does not change.
--- The rows are locked in the order of their ids before the UPDATE, so that two batches cannot
--- deadlock each other; the write-backs also lock the product row first (pms.lock_image_job), so a
--- PUT and a worker's write-back run one after the other. When the image list changes, the trigger
--- pms.products_sync_image_jobs supersedes the job of every position whose URL changed or
--- disappeared and queues a new job for every changed or new position; unchanged positions keep
--- their job and result. (It is a trigger so that a DBA's direct UPDATE of images is processed the
--- same way.) The new jobs' image.process outbox rows carry the request id of the first call: give
--- calls with images one at a time.
+-- A caller making several calls locks their rows in the order of the ids first, so that two
+-- batches cannot deadlock each other (pms.run_batch does). The write-backs also lock the product
+-- row first (pms.lock_image_job), so a PUT and a worker's write-back run one after the other. When
+-- the image list changes, the trigger pms.products_sync_image_jobs supersedes the job of every
+-- position whose URL changed or disappeared and queues a new job for every changed or new
+-- position; unchanged positions keep their job and result. (It is a trigger so that a DBA's direct
+-- UPDATE of images is processed the same way.) The new jobs' image.process outbox rows carry the
+-- request id of the first call: give calls with images one at a time.
 -- Errors: P0002 no_data_found when a product does not exist (nothing is updated then); 22023 when
 -- two calls name the same product.
 create or replace function pms.update_products(p_calls jsonb)
@@ -35,7 +35,6 @@ begin
             message = 'a batch of updates names a product more than once';
     end if;
 
-    perform from pms.products as p where p.id = any (v_ids) order by p.id for update;
     select i into v_missing
       from unnest(v_ids) as i
      where not exists (select from pms.products as p where p.id = i)

@@ -2,7 +2,7 @@
 -- functions would, keep nothing of a call that failed and everything of the others.
 begin;
 create extension if not exists pgtap;
-select plan(22);
+select plan(24);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
 insert into t (user_id) select (api.create_user('batch tester') ->> 'id')::bigint;
@@ -141,6 +141,20 @@ select throws_ok(format($$select api.update_product(%s, '', null, 3, null)$$, (s
                  'product_name must be 1 to 200 characters', 'update_product: a broken rule''s message');
 select throws_ok($$select api.update_product(999999999999, 'x', null, 3, null)$$, 'P0002',
                  'product 999999999999 does not exist', 'update_product: a missing product');
+
+-- A caller that invalidates the cache itself before its COMMIT: no cache.invalidate rows. Last in
+-- this file: the promise holds for the rest of the transaction.
+create temporary table before_promise as
+    select count(*) as rows from pms.outbox as o
+     where o.topic = 'cache.invalidate' and (o.payload ->> 'product_id')::bigint = (select a from t);
+select is((select r.doc ->> 'product_name'
+             from api.update_products(format('[["%s", "invalidated by the caller", null, "1", null, null]]',
+                                             (select a from t))::jsonb, true) as r),
+          'invalidated by the caller', 'update_products, the caller invalidating: the document');
+select is((select count(*) from pms.outbox as o
+            where o.topic = 'cache.invalidate' and (o.payload ->> 'product_id')::bigint = (select a from t)),
+          (select rows from before_promise),
+          'update_products, the caller invalidating: no cache.invalidate row');
 
 select * from finish();
 rollback;

@@ -7,6 +7,12 @@
 -- pms-bridge only ever raises a product's version floor, so the newest version wins. For a DELETE
 -- it is the deleted row's version + 1, newer than any copy that can be cached.
 --
+-- Not for an UPDATE in a transaction whose caller invalidates the cache itself before it commits
+-- (api.update_products with p_caller_invalidates, which sets pms.cache_invalidated_by to 'caller'
+-- for the transaction): the floors are raised before the new version is visible, which leaves no
+-- window for a stale copy, and a crash in between only keeps the product out of the cache for a
+-- while. A DELETE always writes its row.
+--
 -- A row trigger: the statement trigger it replaces read the versions back through the transition
 -- table, which cost an UPDATE from pms-api as much again as the UPDATE itself (bench/RESULTS.md).
 create or replace function pms.products_outbox()
@@ -19,7 +25,7 @@ begin
     if tg_op = 'DELETE' then
         insert into pms.outbox (topic, payload)
         values ('cache.invalidate', jsonb_build_object('product_id', old.id, 'version', old.version + 1));
-    else
+    elsif current_setting('pms.cache_invalidated_by', true) is distinct from 'caller' then
         insert into pms.outbox (topic, payload)
         values ('cache.invalidate', jsonb_build_object('product_id', new.id, 'version', new.version));
     end if;

@@ -17,12 +17,12 @@ Response list_products(Context& context, const Request& request, std::string_vie
 
 namespace {
 
-/// Runs `statement` once for the items that `parameters` accepts (it returns their parameters or
-/// throws the ApiError that answers the item), and answers each of those with `answer` or with the
-/// error its call raised.
-template <typename Parameters, typename Answer>
-void call_batch(Context& context, Statement statement, std::vector<BatchItem>& items,
-                Parameters&& parameters, Answer&& answer) {
+/// Makes one batch call (`run`, given the calls' parameters) for the items that `parameters`
+/// accepts (it returns an item's parameters or throws the ApiError that answers the item), and
+/// answers each of those with `answer` or with the error its call raised.
+template <typename Parameters, typename Run, typename Answer>
+void call_batch(std::vector<BatchItem>& items, Parameters&& parameters, Run&& run,
+                Answer&& answer) {
     std::vector<std::vector<Param>> calls;
     std::vector<BatchItem*> called;
     for (BatchItem& item : items) {
@@ -36,13 +36,13 @@ void call_batch(Context& context, Statement statement, std::vector<BatchItem>& i
     if (calls.empty()) {
         return;
     }
-    std::vector<BatchOutcome> outcomes = context.database.batch(statement, calls);
+    std::vector<BatchOutcome> outcomes = run(calls);
     for (size_t i = 0; i < called.size(); ++i) {
         BatchItem& item = *called[i];
         if (auto* error = std::get_if<ApiError>(&outcomes[i])) {
             item.response = error_response(*error, item.request->request_id);
         } else {
-            item.response = answer(item, std::get<CallResult>(std::move(outcomes[i])));
+            item.response = answer(std::get<CallResult>(std::move(outcomes[i])));
         }
     }
 }
@@ -51,7 +51,7 @@ void call_batch(Context& context, Statement statement, std::vector<BatchItem>& i
 
 void create_products(Context& context, std::vector<BatchItem>& items) {
     call_batch(
-        context, Statement::kCreateProducts, items,
+        items,
         [](const BatchItem& item) {
             require_json_content_type(item.request->content_type);
             NewProduct product = parse_new_product(item.request->body);
@@ -62,7 +62,10 @@ void create_products(Context& context, std::vector<BatchItem>& items) {
                                       std::move(product.fields.images),
                                       item.request->request_id};
         },
-        [](const BatchItem&, CallResult created) {
+        [&context](const std::vector<std::vector<Param>>& calls) {
+            return context.database.batch(Statement::kCreateProducts, calls);
+        },
+        [](CallResult created) {
             Response response = Response::json(201, std::move(created.json));
             response.headers.emplace_back("Location", "/api/v1/products/" + created.id);
             return response;
@@ -70,9 +73,8 @@ void create_products(Context& context, std::vector<BatchItem>& items) {
 }
 
 void update_products(Context& context, std::vector<BatchItem>& items) {
-    std::vector<ProductCache::Invalidation> committed;
     call_batch(
-        context, Statement::kUpdateProducts, items,
+        items,
         [](const BatchItem& item) {
             std::string id = parse_product_id(item.path_parameter);
             require_json_content_type(item.request->content_type);
@@ -81,13 +83,27 @@ void update_products(Context& context, std::vector<BatchItem>& items) {
                 std::move(id),           std::move(fields.name),   std::move(fields.description),
                 std::move(fields.price), std::move(fields.images), item.request->request_id};
         },
-        [&committed](const BatchItem&, CallResult product) {
-            committed.push_back({product.id, product.version});
-            return Response::json(200, std::move(product.json));
-        });
-    // Committed: drop the cached copies now so that these clients' next GETs see their changes
-    // (the database's cache.invalidate events, carried by pms-bridge, do the same a moment later).
-    context.cache.invalidate(committed);
+        [&context](const std::vector<std::vector<Param>>& calls) {
+            // The cache entries are invalidated before the COMMIT, at the versions about to be
+            // committed, so that no client sees the old copy after its PUT's answer, and no
+            // cache.invalidate event is needed (api.update_products says why that is safe). When
+            // Redis cannot take them, the batch runs again and the database's events (pms-bridge)
+            // invalidate once Redis is back.
+            auto outcomes = context.database.batch(
+                Statement::kUpdateProducts, calls, {"true"},
+                [&context](const std::vector<BatchOutcome>& results) {
+                    std::vector<ProductCache::Invalidation> updated;
+                    for (const BatchOutcome& outcome : results) {
+                        if (const auto* product = std::get_if<CallResult>(&outcome)) {
+                            updated.push_back({product->id, product->version});
+                        }
+                    }
+                    return context.cache.invalidate(updated);
+                });
+            return outcomes ? std::move(*outcomes)
+                            : context.database.batch(Statement::kUpdateProducts, calls, {"false"});
+        },
+        [](CallResult product) { return Response::json(200, std::move(product.json)); });
 }
 
 namespace {

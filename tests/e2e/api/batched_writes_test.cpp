@@ -25,6 +25,25 @@ std::string products_url() {
     return api_url() + "/api/v1/products";
 }
 
+/// What went wrong in the clients' threads: counted, and the first few kept to be shown.
+class Failures {
+public:
+    void add(const std::string& what, const HttpResponse& response) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        ++count_;
+        if (count_ <= 5) {
+            first_ += what + ": " + std::to_string(response.status) + " " + response.body + "\n";
+        }
+    }
+    int count() const { return count_; }
+    const std::string& first() const { return first_; }
+
+private:
+    std::mutex mutex_;
+    int count_ = 0;
+    std::string first_;
+};
+
 /// The field an error response names, "" when it names none.
 std::string error_field(const HttpResponse& response) {
     const Json::Value details = response.json()["error"]["details"];
@@ -34,17 +53,8 @@ std::string error_field(const HttpResponse& response) {
 TEST(BatchedWrites, EachConcurrentPostGetsItsOwnAnswer) {
     const long long user = create_user(unique("batched posts"));
     const std::string prefix = unique("bp");
-    std::atomic<int> wrong{0};
+    Failures failures;
     std::atomic<int> created{0};
-    std::mutex failures_mutex;
-    std::vector<std::string> failures;
-    auto fail = [&](const std::string& what) {
-        ++wrong;
-        const std::lock_guard<std::mutex> lock(failures_mutex);
-        if (failures.size() < 5) {
-            failures.push_back(what);
-        }
-    };
     std::vector<std::thread> clients;
     for (int c = 0; c < kClients; ++c) {
         clients.emplace_back([&, c] {
@@ -63,8 +73,7 @@ TEST(BatchedWrites, EachConcurrentPostGetsItsOwnAnswer) {
                             r.header("location") != "/api/v1/products/" + id ||
                             get(products_url() + "/" + id).json()["product_name"].asString() !=
                                 name) {
-                            fail("valid POST " + name + ": " + std::to_string(r.status) + " " +
-                                 r.body);
+                            failures.add("valid POST " + name, r);
                         } else {
                             ++created;
                         }
@@ -75,8 +84,7 @@ TEST(BatchedWrites, EachConcurrentPostGetsItsOwnAnswer) {
                             products_url(), "{\"user_id\": " + owner + ", \"product_name\": \"" +
                                                 name + "\", \"product_price\": 2.505}");
                         if (r.status != 422 || error_field(r) != "product_price") {
-                            fail("bad price " + name + ": " + std::to_string(r.status) + " " +
-                                 r.body);
+                            failures.add("bad price " + name, r);
                         }
                         break;
                     }
@@ -86,8 +94,7 @@ TEST(BatchedWrites, EachConcurrentPostGetsItsOwnAnswer) {
                                                 name + "\", \"product_price\": 1}");
                         if (r.status != 422 || r.json()["error"]["message"].asString() !=
                                                    "user_id must name an existing user") {
-                            fail("unknown user " + name + ": " + std::to_string(r.status) + " " +
-                                 r.body);
+                            failures.add("unknown user " + name, r);
                         }
                     }
                 }
@@ -97,7 +104,7 @@ TEST(BatchedWrites, EachConcurrentPostGetsItsOwnAnswer) {
     for (std::thread& client : clients) {
         client.join();
     }
-    EXPECT_EQ(wrong.load(), 0) << (failures.empty() ? "" : failures.front());
+    EXPECT_EQ(failures.count(), 0) << failures.first();
     pqxx::connection connection(setting("PMS_DATABASE_URL"));
     pqxx::work work(connection);
     EXPECT_EQ(
@@ -118,7 +125,7 @@ TEST(BatchedWrites, EachConcurrentPutGetsItsOwnAnswerAndEverySuccessCommits) {
         ASSERT_EQ(r.status, 201) << r.body;
         ids.push_back(r.json()["id"].asString());
     }
-    std::atomic<int> wrong{0};
+    Failures failures;
     std::mutex counts_mutex;
     std::map<std::string, int> successes;  // per product
     std::vector<std::thread> clients;
@@ -132,14 +139,18 @@ TEST(BatchedWrites, EachConcurrentPutGetsItsOwnAnswerAndEverySuccessCommits) {
                         const HttpResponse r =
                             put_json(products_url() + "/" + id,
                                      "{\"product_name\": \"\", \"product_price\": 1}");
-                        wrong += r.status != 422 || error_field(r) != "product_name";
+                        if (r.status != 422 || error_field(r) != "product_name") {
+                            failures.add("empty name for " + id, r);
+                        }
                         break;
                     }
                     case 1: {  // a product that does not exist
                         const HttpResponse r =
                             put_json(products_url() + "/9" + id + "000000",
                                      "{\"product_name\": \"x\", \"product_price\": 1}");
-                        wrong += r.status != 404;
+                        if (r.status != 404) {
+                            failures.add("missing product", r);
+                        }
                         break;
                     }
                     default: {
@@ -148,7 +159,7 @@ TEST(BatchedWrites, EachConcurrentPutGetsItsOwnAnswerAndEverySuccessCommits) {
                                      "{\"product_name\": \"" + name + "\", \"product_price\": 3}");
                         if (r.status != 200 || r.json()["id"].asString() != id ||
                             r.json()["product_name"].asString() != name) {
-                            ++wrong;
+                            failures.add(name + " for " + id, r);
                         } else {
                             const std::lock_guard<std::mutex> lock(counts_mutex);
                             ++successes[id];
@@ -161,7 +172,7 @@ TEST(BatchedWrites, EachConcurrentPutGetsItsOwnAnswerAndEverySuccessCommits) {
     for (std::thread& client : clients) {
         client.join();
     }
-    EXPECT_EQ(wrong.load(), 0);
+    EXPECT_EQ(failures.count(), 0) << failures.first();
     pqxx::connection connection(setting("PMS_DATABASE_URL"));
     pqxx::work work(connection);
     for (const std::string& id : ids) {

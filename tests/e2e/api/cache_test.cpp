@@ -76,6 +76,27 @@ TEST(CacheInvalidation, ADirectSqlUpdateIsSeenWithinOneSecond) {
     RecordProperty("update_seen_after_ms", static_cast<int>(seen->count()));
 }
 
+// pms-api invalidates a PUT's product before its COMMIT and then writes no cache.invalidate event.
+// When Redis cannot take the invalidation, the PUT must still commit, and the cached copy must
+// still go: the batch runs again with the database's event, which pms-bridge delivers once Redis
+// takes writes again.
+TEST(CacheInvalidation, APutWhileRedisRefusesWritesIsSeenOnceItTakesThemAgain) {
+    const std::string id = create_product("before");
+    const std::string url = api_url() + "/api/v1/products/" + id;
+    get(url);
+    ASSERT_EQ(get(url).header("x-cache"), "HIT");
+    redis::Connection admin(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(2));
+    // Reads go on (the copy is still served), writes wait: longer than pms-api's Redis timeout.
+    ASSERT_EQ(admin.command({"CLIENT", "PAUSE", "1500", "WRITE"}).text(), "OK");
+    const HttpResponse put = put_json(url, "{\"product_name\": \"after\", \"product_price\": 1}");
+    EXPECT_EQ(put.status, 200) << put.body;
+    EXPECT_EQ(put.json()["product_name"].asString(), "after");
+    EXPECT_TRUE(time_until(
+        id, [](const HttpResponse& r) { return r.json()["product_name"].asString() == "after"; },
+        seconds(5)))
+        << "the cached copy outlived the PUT";
+}
+
 TEST(CacheInvalidation, ADirectSqlDeleteIsSeenWithinOneSecond) {
     const std::string id = create_product("Deleted in psql");
     ASSERT_EQ(get(api_url() + "/api/v1/products/" + id).status, 200);
