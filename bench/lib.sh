@@ -25,6 +25,9 @@ bench_load_stack_env() {
     set -a
     eval "$env"
     set +a
+    # The benchmarks act as an admin (any user's products), with a token that outlasts any run.
+    PMS_BENCH_TOKEN=$("$BENCH_REPO/scripts/stack" token 1 --admin --ttl 86400)
+    export PMS_BENCH_TOKEN
 }
 
 # psql as the database owner, stopping at the first error.

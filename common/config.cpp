@@ -44,6 +44,16 @@ const std::vector<Setting>& all_settings() {
          "once"},
         {"PMS_API_MAX_BODY", "1048576", nullptr, kApi,
          "largest request body accepted, in bytes (keep nginx's client_max_body_size equal)"},
+        {"PMS_JWT_SECRET", "", nullptr, kApi,
+         "shared secret of HS256 tokens, at least 32 bytes (this or PMS_JWT_JWKS_FILE is "
+         "required)"},
+        {"PMS_JWT_JWKS_FILE", "", nullptr, kApi,
+         "JWKS file with the public keys of RS256 and ES256 tokens (re-read on SIGHUP)"},
+        {"PMS_JWT_AUDIENCE", "", nullptr, kApi, "when set, a token's aud must name it"},
+        {"PMS_JWT_ISSUER", "", nullptr, kApi, "when set, a token's iss must be it"},
+        {"PMS_AUTH_READS", "public", nullptr, kApi,
+         "who may read products: public (anyone, no token needed) or authenticated (a valid "
+         "token)"},
         {"PMS_CACHE_TTL", "1800", nullptr, kApi | kBridge,
          "seconds a cached product (and its version floor) lives in Redis"},
         {"PMS_WORKER_CONCURRENCY", "", nullptr, kWorker,

@@ -8,6 +8,8 @@ namespace pms::api {
 const char* error_code_for(int status) {
     switch (status) {
         case 400: return "bad_request";
+        case 401: return "unauthorized";
+        case 403: return "forbidden";
         case 404: return "not_found";
         case 405: return "method_not_allowed";
         case 409: return "conflict";

@@ -15,6 +15,7 @@
 #include "common/log.hpp"
 #include "common/stop_signal.hpp"
 #include "fcgi/api_error.hpp"
+#include "fcgi/authenticate.hpp"
 #include "fcgi/connections.hpp"
 #include "fcgi/context.hpp"
 #include "fcgi/lanes.hpp"
@@ -75,7 +76,7 @@ struct Exchange {
     FcgiConnection& fcgi;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     Request request;
-    RouteMatch match;  ///< not routed() until routed, and never on an early answer
+    RouteMatch match;  ///< not routed() until routed; a 401 is an early answer to a routed one
     /// The answer: a 404, 405 or 413 known before any handler runs, or the handler's.
     std::optional<Response> response;
     /// The batch's cache read found no copy: the lane need not ask Redis again.
@@ -97,8 +98,10 @@ auto answering_errors(const Request& request, Step&& step) -> decltype(step()) {
     }
 }
 
-/// Reads and routes the request on `fcgi`, announcing what its handler will read from the cache.
-void begin(Exchange& exchange, Context& context, const ApiConfig& config) {
+/// Reads, routes and authenticates the request on `fcgi`, announcing what its handler will read
+/// from the cache.
+void begin(Exchange& exchange, Context& context, Authenticator& authenticator,
+           const ApiConfig& config) {
     Request& request = exchange.request;
     request.request_id = choose_request_id(exchange.fcgi.param("HTTP_X_REQUEST_ID"),
                                            exchange.fcgi.param("REQUEST_ID"));
@@ -106,10 +109,14 @@ void begin(Exchange& exchange, Context& context, const ApiConfig& config) {
     exchange.response = answering_errors(request, [&]() -> std::optional<Response> {
         read_request(exchange.fcgi, config, request);
         exchange.match = route(request.method, request.path);
+        if (exchange.match.access != Access::kOpen) {
+            request.principal = authenticator.authenticate(
+                param_or_empty(exchange.fcgi, "HTTP_AUTHORIZATION"),
+                exchange.match.access == Access::kWrite || config.reads_need_token);
+        }
         return std::nullopt;
     });
-    // Only a routed request has a prefetch: none comes with an early answer.
-    if (exchange.match.prefetch != nullptr) {
+    if (!exchange.response && exchange.match.prefetch != nullptr) {
         exchange.match.prefetch(context, request, exchange.match.path_parameter);
     }
 }
@@ -282,13 +289,14 @@ void respond_on_lane(const Group& group, Context& lane) {
 /// request goes to the lanes, several at once, and is answered as soon as its lane is done. They
 /// arrived together on different connections, so no client can tell the order. Log lines of the
 /// batch are written together.
-void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context, Lanes& lanes,
-                 Connections& connections, const ApiConfig& config) {
+void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
+                 Authenticator& authenticator, Lanes& lanes, Connections& connections,
+                 const ApiConfig& config) {
     const log::HeldLines held;
     std::vector<Exchange> exchanges;
     exchanges.reserve(batch.size());
     for (FcgiConnection* fcgi : batch) {
-        begin(exchanges.emplace_back(*fcgi), context, config);
+        begin(exchanges.emplace_back(*fcgi), context, authenticator, config);
     }
     log::set_request_id("");
     context.cache.fetch_prefetched();
@@ -324,6 +332,7 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     install_signal_handlers(getppid());
     FcgiConnection::init_library();
 
+    Authenticator authenticator(config);
     Lanes lanes(config, metrics);
     // This thread answers only what the cache answers (before the lanes start, so lending it the
     // first lane's database is safe; a cache hit never uses it).
@@ -336,7 +345,7 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
 
     for (auto batch = connections.next_batch(stop_requested); !batch.empty();
          batch = connections.next_batch(stop_requested)) {
-        serve_batch(batch, context, lanes, connections, config);
+        serve_batch(batch, context, authenticator, lanes, connections, config);
     }
     log::info("child stopping");
     return 0;

@@ -24,7 +24,8 @@ struct StatementDefinition {
 // JSON is never parsed here.
 const StatementDefinition& definition(Statement statement) {
     static const StatementDefinition kCreateUser{
-        "create_user", "select u::text, u->>'id' from api.create_user($1, $2) as u"};
+        "create_user",
+        "select u::text, u->>'id' from api.create_user($1::bigint, $2::boolean, $3, $4) as u"};
     // The batch statements: one row per call, in the order of the calls.
     static const StatementDefinition kCreateProducts{
         "create_products",
@@ -44,7 +45,8 @@ const StatementDefinition& definition(Statement statement) {
         "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
         "r.error_detail from api.update_products($1::jsonb, $2::boolean) as r order by r.n"};
     static const StatementDefinition kDeleteProduct{
-        "delete_product", "select api.delete_product($1::bigint, $2)::text"};
+        "delete_product",
+        "select api.delete_product($1::bigint, $2::boolean, $3::bigint, $4)::text"};
     static const StatementDefinition kPing{"ping", "select ''"};
     switch (statement) {
         case Statement::kCreateUser: return kCreateUser;
@@ -300,6 +302,9 @@ pqxx::result Database::exec(Statement statement, const std::vector<Param>& param
     } catch (const pqxx::broken_connection& e) {
         session_.reset();
         throw unavailable(e.what());
+    } catch (const pqxx::insufficient_privilege& e) {
+        // libpqxx 6.4 throws this one without its SQLSTATE.
+        throw error_for_sqlstate("42501", parse_pg_message(e.what()));
     } catch (const pqxx::sql_error& e) {
         throw error_for_sqlstate(e.sqlstate(), parse_pg_message(e.what()));
     } catch (const pqxx::in_doubt_error& e) {

@@ -1,9 +1,12 @@
 #pragma once
 /// The HTTP request as FastCGI hands it over, and the response a handler builds.
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "fcgi/auth/principal.hpp"
 
 namespace pms::api {
 
@@ -15,6 +18,8 @@ struct Request {
     std::string cache_control;  ///< the client's Cache-Control, "" when absent
     std::string body;
     std::string request_id;
+    /// Who sent it, from a verified bearer token (fcgi/authenticate.hpp); nothing without one.
+    std::optional<auth::Principal> principal;
 };
 
 struct Response {

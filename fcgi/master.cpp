@@ -100,6 +100,7 @@ private:
                 stopping_ = true;
                 break;
             case SIGHUP:
+                reload_token_keys();
                 log::info("rolling restart of the children");
                 systemd::notify("RELOADING=1");
                 for (const auto& [pid, child] : children_) {
@@ -108,6 +109,21 @@ private:
                 rolling_ = true;
                 break;
             default: break;  // SIGCHLD or timeout: reap() looks
+        }
+    }
+
+    /// The JWKS file again, so that the new children check tokens with the keys it holds now. A
+    /// file that cannot be used leaves the keys as they were: a typo must not lock every client
+    /// out.
+    void reload_token_keys() {
+        if (config_.jwks_file.empty()) {
+            return;
+        }
+        try {
+            config_.reload_jwks();
+            log::info("token keys read", {{"file", config_.jwks_file}});
+        } catch (const ConfigError& error) {
+            log::error("token keys kept as they were", {{"error", error.what()}});
         }
     }
 
@@ -226,7 +242,7 @@ private:
         log::info("pms-api stopped");
     }
 
-    const ApiConfig& config_;
+    ApiConfig config_;  ///< the children's settings: SIGHUP reads the token keys again
     ListenSocket socket_;
     Metrics metrics_;
     std::map<pid_t, Child> children_;

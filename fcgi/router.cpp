@@ -15,6 +15,7 @@ struct RouteEntry {
     std::string_view method;
     std::string_view pattern;  ///< "{id}" stands for one path segment
     std::string_view name;
+    Access access;
     Handler handler = nullptr;
     Prefetch prefetch = nullptr;
     BatchRead batch_read = nullptr;
@@ -22,18 +23,20 @@ struct RouteEntry {
 };
 
 constexpr std::array kRoutes = {
-    RouteEntry{"POST", "/api/v1/users", "POST /api/v1/users", handlers::create_user},
-    RouteEntry{"POST", "/api/v1/products", "POST /api/v1/products", nullptr, nullptr, nullptr,
-               handlers::create_products},
-    RouteEntry{"GET", "/api/v1/products", "GET /api/v1/products", handlers::list_products},
-    RouteEntry{"GET", "/api/v1/products/{id}", "GET /api/v1/products/{id}", handlers::get_product,
-               handlers::prefetch_product, handlers::read_products},
-    RouteEntry{"PUT", "/api/v1/products/{id}", "PUT /api/v1/products/{id}", nullptr, nullptr,
-               nullptr, handlers::update_products},
-    RouteEntry{"DELETE", "/api/v1/products/{id}", "DELETE /api/v1/products/{id}",
+    RouteEntry{"POST", "/api/v1/users", "POST /api/v1/users", Access::kWrite,
+               handlers::create_user},
+    RouteEntry{"POST", "/api/v1/products", "POST /api/v1/products", Access::kWrite, nullptr,
+               nullptr, nullptr, handlers::create_products},
+    RouteEntry{"GET", "/api/v1/products", "GET /api/v1/products", Access::kRead,
+               handlers::list_products},
+    RouteEntry{"GET", "/api/v1/products/{id}", "GET /api/v1/products/{id}", Access::kRead,
+               handlers::get_product, handlers::prefetch_product, handlers::read_products},
+    RouteEntry{"PUT", "/api/v1/products/{id}", "PUT /api/v1/products/{id}", Access::kWrite, nullptr,
+               nullptr, nullptr, handlers::update_products},
+    RouteEntry{"DELETE", "/api/v1/products/{id}", "DELETE /api/v1/products/{id}", Access::kWrite,
                handlers::delete_product},
-    RouteEntry{"GET", "/health", "GET /health", handlers::health},
-    RouteEntry{"GET", "/metrics", "GET /metrics", handlers::metrics},
+    RouteEntry{"GET", "/health", "GET /health", Access::kOpen, handlers::health},
+    RouteEntry{"GET", "/metrics", "GET /metrics", Access::kOpen, handlers::metrics},
 };
 
 /// kRoutes' names, and the slot of requests that matched no route.
@@ -85,8 +88,13 @@ RouteMatch route(std::string_view method, std::string_view path) {
             continue;
         }
         if (entry.method == effective) {
-            return RouteMatch{entry.handler,    entry.batch,          entry.prefetch,
-                              entry.batch_read, std::move(parameter), i};
+            return RouteMatch{entry.handler,
+                              entry.batch,
+                              entry.prefetch,
+                              entry.batch_read,
+                              entry.access,
+                              std::move(parameter),
+                              i};
         }
         if (!allowed.empty()) {
             allowed += ", ";

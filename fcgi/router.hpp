@@ -36,11 +36,16 @@ struct BatchItem {
 /// failed, and then every item without a response gets that error.
 using BatchHandler = void (*)(Context&, std::vector<BatchItem>& items);
 
+/// Who may call a route: anyone (health, metrics: nginx keeps /metrics to itself); a reader
+/// (anyone, or any valid token with PMS_AUTH_READS=authenticated); a writer, who needs a token.
+enum class Access { kOpen, kRead, kWrite };
+
 struct RouteMatch {
     Handler handler = nullptr;  ///< null for a route answered by a batch handler
     BatchHandler batch = nullptr;
     Prefetch prefetch = nullptr;  ///< for routes that read the cache
     BatchRead batch_read = nullptr;
+    Access access = Access::kOpen;
     std::string path_parameter;
     /// Position in the route table: route_names()[index] names it in logs and metrics.
     size_t index = 0;

@@ -17,8 +17,10 @@ struct Mapping {
 // a dependency that is down or busy is 503, so clients retry.
 constexpr std::array kTable = {
     Mapping{"P0002", 404},  // no_data_found: the product does not exist
-    Mapping{"23505", 409},  // unique_violation
-    Mapping{"23514", 422},  // check_violation: a constraint of the schema
+    // insufficient_privilege: the actor may not (pms.may_act_for). A missing GRANT raises it too
+    // and so reads as 403; db/tests/08-privileges.sql keeps the grants right.
+    Mapping{"42501", 403}, Mapping{"23505", 409},  // unique_violation
+    Mapping{"23514", 422},                         // check_violation: a constraint of the schema
     Mapping{"23502", 422},  // not_null_violation: a required field is missing
     Mapping{"23503", 422},  // foreign_key_violation: e.g. the user does not exist
     Mapping{"22001", 422},  // string_data_right_truncation

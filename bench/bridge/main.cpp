@@ -114,7 +114,8 @@ private:
     void insert_phase(Json::Value& results) {
         pqxx::work transaction(owner_);
         const auto user =
-            transaction.exec1("select (api.create_user('bridge bench') ->> 'id')::bigint")[0]
+            transaction
+                .exec1("select (api.create_user(null, true, 'bridge bench') ->> 'id')::bigint")[0]
                 .as<int64_t>();
         transaction.commit();
         // Per scheme, one rate per round; "none" is measured with the bridge (which then only

@@ -23,7 +23,7 @@ double insert_rate(const std::string& database_url, int64_t user, int clients,
         threads.emplace_back([&] {
             pqxx::connection db(database_url);
             db.prepare("create",
-                       "select api.create_product($1, 'bench', '', 1, "
+                       "select api.create_product(null, true, $1, 'bench', '', 1, "
                        "array['http://127.0.0.1:9/bench/product.jpg'])");
             while (!go) {
                 std::this_thread::yield();

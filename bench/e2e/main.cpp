@@ -43,6 +43,10 @@ Reply exchange(pms::curl::Easy& easy, const std::string& method, const std::stri
     easy.reset();
     pms::curl::Headers headers;
     headers.append("Content-Type: application/json");
+    // Acting as the admin whose token bench/lib.sh exports.
+    if (const char* token = std::getenv("PMS_BENCH_TOKEN")) {
+        headers.append(std::string("Authorization: Bearer ") + token);
+    }
     easy.set(CURLOPT_URL, url.c_str());
     easy.set(CURLOPT_CUSTOMREQUEST, method.c_str());
     easy.set(CURLOPT_TIMEOUT, 30L);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -30,6 +31,10 @@ Json::Value call(const std::string& method, const std::string& url, const std::s
     curl::Easy easy;
     curl::Headers headers;
     headers.append("Content-Type: application/json");
+    // Acting as the admin whose token bench/lib.sh (or bench/worker/run) exports.
+    if (const char* token = std::getenv("PMS_BENCH_TOKEN")) {
+        headers.append(std::string("Authorization: Bearer ") + token);
+    }
     std::string response;
     easy.set(CURLOPT_URL, url.c_str());
     easy.set(CURLOPT_CUSTOMREQUEST, method.c_str());

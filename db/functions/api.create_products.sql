@@ -3,7 +3,7 @@
 
 -- p_calls is a JSON array with one element per product: the arguments of api.create_product in
 -- its order, each a JSON string in the form the single call takes as text, or null:
---   [["12", "Lamp", null, "9.99", "{http://img.example/a.jpg}", "req-1"], ...]
+--   [["12", "false", null, "Lamp", null, "9.99", "{http://img.example/a.jpg}", "req-1"], ...]
 -- Returns one row per element, n being its position (0-based), in no particular order: the
 -- document, or the error that element's call raised (SQLSTATE, message, DETAIL, as
 -- api.create_product raises it) with nothing of it kept; the others share the commit

@@ -1,9 +1,13 @@
 -- api.delete_product: deletes a product and, by cascade, its image jobs (DELETE /api/v1/products/{id}).
 
--- A worker that later starts or completes one of its jobs is told "missing". The delete writes a
--- cache.invalidate outbox row (trigger pms.products_outbox).
--- Errors: P0002 no_data_found when the product does not exist.
+-- p_actor_id and p_actor_is_admin: who is acting (db/README.md); only the product's owner or an
+-- admin may delete it. A worker that later starts or completes one of its jobs is told "missing".
+-- The delete writes a cache.invalidate outbox row (trigger pms.products_outbox).
+-- Errors: P0002 no_data_found when the product does not exist; 42501 insufficient_privilege when
+-- it belongs to another user (nothing is deleted).
 create or replace function api.delete_product(
+    p_actor_id bigint,
+    p_actor_is_admin boolean,
     p_id bigint,
     p_request_id text default null
 )
@@ -16,8 +20,17 @@ as $$
 begin
     perform set_config('pms.request_id', coalesce(p_request_id, ''), true);
 
-    delete from pms.products as p where p.id = p_id;
-    if not found then
+    delete from pms.products as p
+     where p.id = p_id
+       and pms.may_act_for(p_actor_id, p_actor_is_admin, p.user_id);
+    if found then
+        return;
+    end if;
+    if exists (select from pms.products as p where p.id = p_id) then
+        raise exception using
+            errcode = 'insufficient_privilege',
+            message = format('product %s belongs to another user', p_id);
+    else
         raise exception using
             errcode = 'no_data_found',
             message = format('product %s does not exist', coalesce(p_id::text, 'NULL'));
@@ -25,5 +38,5 @@ begin
 end;
 $$;
 
-revoke execute on function api.delete_product(bigint, text) from public;
-grant execute on function api.delete_product(bigint, text) to pms_api;
+revoke execute on function api.delete_product(bigint, boolean, bigint, text) from public;
+grant execute on function api.delete_product(bigint, boolean, bigint, text) to pms_api;

@@ -1,9 +1,14 @@
 -- api.update_product: replaces the editable fields of a product (PUT /api/v1/products/{id}).
 
--- Returns the product's document; pms.update_products does the work and says how images are kept,
--- superseded and queued. This function turns a broken rule into its recorded message.
--- Errors: P0002 no_data_found when the product does not exist; otherwise as api.create_product.
+-- p_actor_id and p_actor_is_admin: who is acting (db/README.md); only the product's owner or an
+-- admin may update it. Returns the product's document; pms.update_products does the work and says
+-- how images are kept, superseded and queued. This function turns a broken rule into its recorded
+-- message.
+-- Errors: P0002 no_data_found when the product does not exist; 42501 insufficient_privilege when
+-- it belongs to another user; otherwise as api.create_product.
 create or replace function api.update_product(
+    p_actor_id bigint,
+    p_actor_is_admin boolean,
     p_id bigint,
     p_name text,
     p_description text,
@@ -25,7 +30,7 @@ declare
 begin
     return (select u.doc
               from pms.update_products(jsonb_build_array(jsonb_build_array(
-                       p_id::text, p_name, p_description, p_price::text, p_images::text, p_request_id))) as u);
+                       p_actor_id::text, p_actor_is_admin::text, p_id::text, p_name, p_description, p_price::text, p_images::text, p_request_id))) as u);
 exception
     when integrity_constraint_violation then
         get stacked diagnostics v_schema = schema_name, v_table = table_name,
@@ -35,5 +40,5 @@ exception
 end;
 $$;
 
-revoke execute on function api.update_product(bigint, text, text, numeric, text[], text) from public;
-grant execute on function api.update_product(bigint, text, text, numeric, text[], text) to pms_api;
+revoke execute on function api.update_product(bigint, boolean, bigint, text, text, numeric, text[], text) from public;
+grant execute on function api.update_product(bigint, boolean, bigint, text, text, numeric, text[], text) to pms_api;

@@ -3,7 +3,7 @@
 
 -- p_calls is a JSON array with one element per update: the arguments of api.update_product in its
 -- order, each a JSON string in the form the single call takes as text, or null:
---   [["42", "Lamp", "", "12.50", null, "req-2"], ...]
+--   [["12", "false", "42", "Lamp", "", "12.50", null, "req-2"], ...]
 -- Returns one row per element, n being its position (0-based), in no particular order: the
 -- document, or the error that element's call raised (SQLSTATE, message, DETAIL, as
 -- api.update_product raises it) with nothing of it kept; the others share the commit. Products are

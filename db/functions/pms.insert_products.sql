@@ -8,14 +8,27 @@
 -- pms.products_before_write). A NULL description is stored as '' and NULL images as no images. The
 -- trigger pms.products_sync_image_jobs queues one image job per URL, and each job's image.process
 -- outbox row carries the request id of the first call: give calls with images one at a time.
--- Any error fails the whole statement.
+-- Each product is for its call's user, or for the actor when the call names none; an actor who is
+-- not an admin may create only for themself (pms.may_act_for).
+-- Errors: 42501 insufficient_privilege for a product for another user (DETAIL {"field": "user_id"});
+-- the rules of pms.products as they are broken. Any error fails the whole statement.
 create or replace function pms.insert_products(p_calls jsonb)
 returns table (n integer, doc jsonb)
 language plpgsql
 volatile
 as $$
 begin
-    perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 5, ''), true);
+    perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 7, ''), true);
+
+    if exists (select
+                 from jsonb_array_elements(p_calls) as e (c)
+                where not pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean,
+                                          coalesce((c ->> 2)::bigint, (c ->> 0)::bigint))) then
+        raise exception using
+            errcode = 'insufficient_privilege',
+            message = 'products can be created only for yourself',
+            detail = '{"field": "user_id"}';
+    end if;
 
     -- The ids are taken first, so that each document finds its call without relying on the order
     -- of RETURNING.
@@ -30,11 +43,11 @@ begin
             insert into pms.products (id, user_id, name, description, price, images)
             overriding system value
             select calls.id,
-                   (c ->> 0)::bigint,
-                   c ->> 1,
-                   coalesce(c ->> 2, ''),
-                   pms.price_in((c ->> 3)::numeric),
-                   coalesce((c ->> 4)::text[], '{}')
+                   coalesce((c ->> 2)::bigint, (c ->> 0)::bigint),
+                   c ->> 3,
+                   coalesce(c ->> 4, ''),
+                   pms.price_in((c ->> 5)::numeric),
+                   coalesce((c ->> 6)::text[], '{}')
               from calls
              order by calls.n
             returning pms.products.id, pms.products.doc

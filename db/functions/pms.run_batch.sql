@@ -1,7 +1,8 @@
 -- pms.run_batch: the calls of a batch api function (api.create_products, api.update_products) in one
 -- transaction, each succeeding or failing on its own.
 
--- p_calls is a JSON array of calls, each the arguments of the single api function in text form;
+-- p_calls is a JSON array of calls, each the arguments of the single api function in text form (the
+-- actor's id and admin flag first, then the product, then its fields, images at position 6);
 -- p_write is the set-based function that does the work (pms.insert_products, pms.update_products):
 -- it takes such an array and returns (n, doc) for each call, or raises and keeps nothing.
 -- Returns one row per call, n being its position in p_calls (0-based): the document, or the error
@@ -14,7 +15,7 @@
 -- the request id of their own call), is each call made on its own, in a subtransaction of its own.
 -- One subtransaction each, not the two that calling the single api function would open: a backend
 -- keeps up to 64 subtransaction ids in shared memory, and past that every snapshot of every session
--- gets slower. With p_by_product, the first argument is a product id: every product the calls
+-- gets slower. With p_by_product, the third argument (after the actor) is a product id: every product the calls
 -- name is locked first, in the order of the ids, and the calls made one at a time go in that order
 -- too (calls for one product in the order given), so that two batches lock the same products in the
 -- same order and cannot deadlock each other. (Locked before the calls made together: a
@@ -51,9 +52,9 @@ begin
     if p_by_product then
         perform
            from pms.products as p
-          where p.id in (select (e.value ->> 0)::bigint
+          where p.id in (select (e.value ->> 2)::bigint
                            from jsonb_array_elements(p_calls) as e
-                          where e.value ->> 0 ~ '^[0-9]{1,18}$')
+                          where e.value ->> 2 ~ '^[0-9]{1,18}$')
           order by p.id
             for update;
     end if;
@@ -62,10 +63,10 @@ begin
            coalesce(array_agg(e.position - 1 order by e.position), '{}')
       into v_together, v_done
       from (select e.value, e.position,
-                   count(*) over (partition by case when p_by_product then e.value ->> 0 end) as sharing
+                   count(*) over (partition by case when p_by_product then e.value ->> 2 end) as sharing
               from jsonb_array_elements(p_calls) with ordinality as e (value, position)) as e
-     where coalesce(e.value ->> 4, '{}') = '{}'
-       and (not p_by_product or (e.sharing = 1 and e.value ->> 0 ~ '^[0-9]{1,18}$'));
+     where coalesce(e.value ->> 6, '{}') = '{}'
+       and (not p_by_product or (e.sharing = 1 and e.value ->> 2 ~ '^[0-9]{1,18}$'));
     if cardinality(v_done) > 0 then
         begin
             -- p_write returns all its rows or raises, so nothing of a failure is returned.
@@ -84,7 +85,7 @@ begin
           from jsonb_array_elements(p_calls) with ordinality as e (value, position)
          where e.position - 1 <> all (v_done)
          -- An id that is not a number sorts last and fails in its own call.
-         order by case when p_by_product and e.value ->> 0 ~ '^[0-9]{1,18}$' then (e.value ->> 0)::bigint end
+         order by case when p_by_product and e.value ->> 2 ~ '^[0-9]{1,18}$' then (e.value ->> 2)::bigint end
                       nulls last,
                   e.position
     loop

@@ -14,8 +14,10 @@
 -- position; unchanged positions keep their job and result. (It is a trigger so that a DBA's direct
 -- UPDATE of images is processed the same way.) The new jobs' image.process outbox rows carry the
 -- request id of the first call: give calls with images one at a time.
--- Errors: P0002 no_data_found when a product does not exist (nothing is updated then); 22023 when
--- two calls name the same product.
+-- An actor who is not an admin may update only their own products (pms.may_act_for).
+-- Errors (nothing is updated then): P0002 no_data_found when a product does not exist; 42501
+-- insufficient_privilege when it belongs to another user; 22023 when two calls name the same
+-- product.
 create or replace function pms.update_products(p_calls jsonb)
 returns table (n integer, doc jsonb)
 language plpgsql
@@ -24,10 +26,11 @@ as $$
 declare
     v_ids     bigint[];
     v_missing bigint;
+    v_foreign bigint;
 begin
-    perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 5, ''), true);
+    perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 7, ''), true);
 
-    select array_agg((e.value ->> 0)::bigint order by e.position) into v_ids
+    select array_agg((e.value ->> 2)::bigint order by e.position) into v_ids
       from jsonb_array_elements(p_calls) with ordinality as e (value, position);
     if (select count(i) <> count(distinct i) from unnest(v_ids) as i) then
         raise exception using
@@ -45,18 +48,29 @@ begin
             message = format('product %s does not exist', coalesce(v_missing::text, 'NULL'));
     end if;
 
-    update pms.products as p
-       set name = c ->> 1,
-           description = coalesce(c ->> 2, ''),
-           price = pms.price_in((c ->> 3)::numeric),
-           images = coalesce((c ->> 4)::text[], '{}')
+    select p.id into v_foreign
       from jsonb_array_elements(p_calls) as e (c)
-     where p.id = (c ->> 0)::bigint;
+      join pms.products as p on p.id = (c ->> 2)::bigint
+     where not pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean, p.user_id)
+     limit 1;
+    if found then
+        raise exception using
+            errcode = 'insufficient_privilege',
+            message = format('product %s belongs to another user', v_foreign);
+    end if;
+
+    update pms.products as p
+       set name = c ->> 3,
+           description = coalesce(c ->> 4, ''),
+           price = pms.price_in((c ->> 5)::numeric),
+           images = coalesce((c ->> 6)::text[], '{}')
+      from jsonb_array_elements(p_calls) as e (c)
+     where p.id = (c ->> 2)::bigint;
 
     return query
         select (e.position - 1)::integer, p.doc
           from jsonb_array_elements(p_calls) with ordinality as e (value, position)
-          join pms.products as p on p.id = (e.value ->> 0)::bigint
+          join pms.products as p on p.id = (e.value ->> 2)::bigint
          order by e.position;
 end;
 $$;

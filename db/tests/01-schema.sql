@@ -48,12 +48,12 @@ select functions_are('api', array[
     'update_products', 'delete_product', 'start_image_job', 'complete_image_job', 'fail_image_job', 'outbox_claim', 'outbox_delete',
     'outbox_bridge_idle', 'outbox_bridge_busy', 'outbox_bridge_stats', 'outbox_backlog']);
 
-select function_returns('api', 'create_user', array['text', 'text'], 'jsonb');
-select function_returns('api', 'create_product', array['bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
+select function_returns('api', 'create_user', array['bigint', 'boolean', 'text', 'text'], 'jsonb');
+select function_returns('api', 'create_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
 select function_returns('api', 'get_product', array['bigint'], 'jsonb');
 select function_returns('api', 'list_products', array['bigint', 'numeric', 'numeric', 'text', 'integer', 'text'], 'json');
-select function_returns('api', 'update_product', array['bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
-select function_returns('api', 'delete_product', array['bigint', 'text'], 'void');
+select function_returns('api', 'update_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
+select function_returns('api', 'delete_product', array['bigint', 'boolean', 'bigint', 'text'], 'void');
 select function_returns('api', 'start_image_job', array['bigint', 'text'], 'jsonb');
 select function_returns('api', 'complete_image_job', array['bigint', 'text', 'integer', 'integer', 'bigint', 'text'], 'jsonb');
 select function_returns('api', 'fail_image_job', array['bigint', 'text', 'text'], 'jsonb');

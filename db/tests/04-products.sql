@@ -3,29 +3,13 @@ begin;
 create extension if not exists pgtap;
 select plan(48);
 
-create function pg_temp.error_of(p_sql text)
-returns jsonb
-language plpgsql
-as $$
-declare
-    v_state   text;
-    v_message text;
-    v_detail  text;
-begin
-    execute p_sql;
-    return null;
-exception
-    when others then
-        get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_detail = pg_exception_detail;
-        return jsonb_build_object('sqlstate', v_state, 'message', v_message, 'detail', nullif(v_detail, '')::jsonb);
-end;
-$$;
+\ir lib/error_of.sql
 
 create temporary table t (user_id bigint, product jsonb, bare jsonb);
-insert into t (user_id) select (api.create_user('owner') ->> 'id')::bigint;
-update t set product = api.create_product(user_id, 'Desk lamp', 'Bright', 19.99,
+insert into t (user_id) select (api.create_user(null, true, 'owner') ->> 'id')::bigint;
+update t set product = api.create_product(null, true, user_id, 'Desk lamp', 'Bright', 19.99,
                                           array['http://img.test/a.jpg', 'https://img.test/b.png'], 'req-create');
-update t set bare = api.create_product(user_id, 'Bare', null, 5, null);
+update t set bare = api.create_product(null, true, user_id, 'Bare', null, 5, null);
 
 -- A product for the statements below to name; (select id from p) reads better than a subquery on t.
 create temporary view p as select (product ->> 'id')::bigint as id, user_id from t;
@@ -56,33 +40,33 @@ select is(
     (select count(*)::integer from pms.image_jobs where product_id = (select id from p) and status = 'pending'),
     2, 'one pending job per image');
 
-select throws_ok($$select api.create_product(-1, 'x', '', 1, '{}')$$, '23503', 'user_id must name an existing user', 'unknown user: 23503');
-select throws_ok($$select api.create_product(null, 'x', '', 1, '{}')$$, '23502', 'user_id is required', 'NULL user: 23502');
-select throws_ok($$select api.create_product((select user_id from t), '', '', 1, '{}')$$, '23514', 'product_name must be 1 to 200 characters', 'empty name: 23514');
-select throws_ok($$select api.create_product((select user_id from t), null, '', 1, '{}')$$, '23502', 'product_name is required', 'NULL name: 23502');
+select throws_ok($$select api.create_product(null, true, -1, 'x', '', 1, '{}')$$, '23503', 'user_id must name an existing user', 'unknown user: 23503');
+select throws_ok($$select api.create_product(null, true, null, 'x', '', 1, '{}')$$, '23502', 'user_id is required', 'NULL user: 23502');
+select throws_ok($$select api.create_product(null, true, (select user_id from t), '', '', 1, '{}')$$, '23514', 'product_name must be 1 to 200 characters', 'empty name: 23514');
+select throws_ok($$select api.create_product(null, true, (select user_id from t), null, '', 1, '{}')$$, '23502', 'product_name is required', 'NULL name: 23502');
 select throws_ok(
-    $$select api.create_product((select user_id from t), 'x', repeat('d', 10001), 1, '{}')$$,
+    $$select api.create_product(null, true, (select user_id from t), 'x', repeat('d', 10001), 1, '{}')$$,
     '23514', 'product_description must be at most 10000 characters', 'long description: 23514');
-select throws_ok($$select api.create_product((select user_id from t), 'x', '', -1, '{}')$$, '23514', 'product_price must be 0 or more', 'negative price: 23514');
-select throws_ok($$select api.create_product((select user_id from t), 'x', '', null, '{}')$$, '23502', 'product_price is required', 'NULL price: 23502');
+select throws_ok($$select api.create_product(null, true, (select user_id from t), 'x', '', -1, '{}')$$, '23514', 'product_price must be 0 or more', 'negative price: 23514');
+select throws_ok($$select api.create_product(null, true, (select user_id from t), 'x', '', null, '{}')$$, '23502', 'product_price is required', 'NULL price: 23502');
 select throws_ok(
-    $$select api.create_product((select user_id from t), 'x', '', 1.999, '{}')$$,
+    $$select api.create_product(null, true, (select user_id from t), 'x', '', 1.999, '{}')$$,
     '22023', 'product_price must have at most 2 decimal places', 'three decimals: 22023, not rounded');
-select lives_ok($$select api.create_product((select user_id from t), 'x', '', 1.990, '{}')$$, 'trailing zeros are not extra decimals');
+select lives_ok($$select api.create_product(null, true, (select user_id from t), 'x', '', 1.990, '{}')$$, 'trailing zeros are not extra decimals');
 select throws_ok(
-    $$select api.create_product((select user_id from t), 'x', '', 1e10, '{}')$$,
+    $$select api.create_product(null, true, (select user_id from t), 'x', '', 1e10, '{}')$$,
     '22003', 'product_price must have at most 10 digits before the decimal point', 'price too large: 22003');
 select throws_ok(
-    $$select api.create_product((select user_id from t), 'x', '', 1, array_fill('http://a.test/i.jpg'::text, array[11]))$$,
+    $$select api.create_product(null, true, (select user_id from t), 'x', '', 1, array_fill('http://a.test/i.jpg'::text, array[11]))$$,
     '23514', 'product_images must be a list of at most 10 URLs', '11 images: 23514');
 select throws_ok(
-    $$select api.create_product((select user_id from t), 'x', '', 1, array['javascript:alert(1)'])$$,
+    $$select api.create_product(null, true, (select user_id from t), 'x', '', 1, array['javascript:alert(1)'])$$,
     '23514', 'product_images must be http or https URLs of at most 2048 characters', 'not an http URL: 23514');
 select is(
-    pg_temp.error_of($$select api.create_product((select user_id from t), '', '', 1, '{}')$$) -> 'detail',
+    pg_temp.error_of($$select api.create_product(null, true, (select user_id from t), '', '', 1, '{}')$$) -> 'detail',
     '{"field": "product_name"}', 'rule errors carry DETAIL {"field": ...}');
 select is(
-    pg_temp.error_of($$select api.create_product((select user_id from t), 'x', '', 1.999, '{}')$$) -> 'detail',
+    pg_temp.error_of($$select api.create_product(null, true, (select user_id from t), 'x', '', 1.999, '{}')$$) -> 'detail',
     '{"field": "product_price"}', 'price errors carry DETAIL {"field": "product_price"}');
 
 -- get_product
@@ -99,7 +83,7 @@ select throws_ok($$select api.get_products(array(select generate_series(1, 1001)
 
 -- update_product
 create temporary table u as
-select api.update_product((select id from p), 'Floor lamp', null, 25.5,
+select api.update_product(null, true, (select id from p), 'Floor lamp', null, 25.5,
                           array['http://img.test/a.jpg', 'https://img.test/b.png'], 'req-update') as product;
 select is((select product ->> 'product_name' from u), 'Floor lamp', 'update_product replaces the name');
 select is((select product -> 'product_price' from u), '25.50', 'update_product replaces the price');
@@ -107,19 +91,19 @@ select is((select product ->> 'product_description' from u), '', 'update_product
 select is((select product -> 'user_id' from u), (select product -> 'user_id' from t), 'update_product keeps the owner');
 select is((select product ->> 'created_at' from u), (select product ->> 'created_at' from t), 'update_product keeps created_at');
 select is(api.get_product((select id from p)), (select product from u), 'update_product returns what get_product then returns');
-select throws_ok($$select api.update_product(-1, 'x', '', 1, '{}')$$, 'P0002', 'product -1 does not exist', 'update of a missing product: P0002');
-select throws_ok($$select api.update_product((select id from p), '', '', 1, '{}')$$, '23514', 'product_name must be 1 to 200 characters', 'update: empty name 23514');
-select throws_ok($$select api.update_product((select id from p), 'x', '', 0.001, '{}')$$, '22023', 'product_price must have at most 2 decimal places', 'update: three decimals 22023');
+select throws_ok($$select api.update_product(null, true, -1, 'x', '', 1, '{}')$$, 'P0002', 'product -1 does not exist', 'update of a missing product: P0002');
+select throws_ok($$select api.update_product(null, true, (select id from p), '', '', 1, '{}')$$, '23514', 'product_name must be 1 to 200 characters', 'update: empty name 23514');
+select throws_ok($$select api.update_product(null, true, (select id from p), 'x', '', 0.001, '{}')$$, '22023', 'product_price must have at most 2 decimal places', 'update: three decimals 22023');
 select throws_ok(
-    $$select api.update_product((select id from p), 'x', '', 1, array['http://a.test/1.jpg', 'nope'])$$,
+    $$select api.update_product(null, true, (select id from p), 'x', '', 1, array['http://a.test/1.jpg', 'nope'])$$,
     '23514', 'product_images must be http or https URLs of at most 2048 characters', 'update: bad URL 23514');
 select is(api.get_product((select id from p)), (select product from u), 'a refused update changes nothing');
 
 -- delete_product
-select lives_ok($$select api.delete_product((select id from p), 'req-delete')$$, 'delete_product deletes');
+select lives_ok($$select api.delete_product(null, true, (select id from p), 'req-delete')$$, 'delete_product deletes');
 select throws_ok($$select api.get_product((select id from p))$$, 'P0002', null, 'the product is gone');
 select is((select count(*)::integer from pms.image_jobs where product_id = (select id from p)), 0, 'its image jobs are gone (cascade)');
-select throws_ok($$select api.delete_product((select id from p))$$, 'P0002', null, 'deleting it again: P0002');
+select throws_ok($$select api.delete_product(null, true, (select id from p))$$, 'P0002', null, 'deleting it again: P0002');
 
 select * from finish();
 rollback;

@@ -4,8 +4,8 @@ create extension if not exists pgtap;
 select plan(26);
 
 create temporary table t (who text primary key, user_id bigint);
-insert into t values ('a', (api.create_user('lister a') ->> 'id')::bigint),
-                     ('b', (api.create_user('lister b') ->> 'id')::bigint);
+insert into t values ('a', (api.create_user(null, true, 'lister a') ->> 'id')::bigint),
+                     ('b', (api.create_user(null, true, 'lister b') ->> 'id')::bigint);
 
 -- User a's products, oldest first; user b has one, to show that the user filter filters.
 create temporary table made (n integer, id bigint, name text, price numeric);
@@ -18,12 +18,12 @@ declare
 begin
     for r in select * from made order by n loop
         update made
-           set id = (api.create_product((select user_id from t where who = 'a'), r.name, '', r.price, '{}') ->> 'id')::bigint
+           set id = (api.create_product(null, true, (select user_id from t where who = 'a'), r.name, '', r.price, '{}') ->> 'id')::bigint
          where n = r.n;
     end loop;
 end
 $$;
-do $$ begin perform api.create_product((select user_id from t where who = 'b'), 'lamp of b', '', 10, '{}'); end $$;
+do $$ begin perform api.create_product(null, true, (select user_id from t where who = 'b'), 'lamp of b', '', 10, '{}'); end $$;
 
 -- The ids of a page, in order.
 create function pg_temp.ids(p_page jsonb)
@@ -66,7 +66,7 @@ select is((select second -> 'next_cursor' from pages), 'null', 'page 2 is the la
 select unalike((select first ->> 'next_cursor' from pages), '%' || (select (array_agg(id order by id desc))[4] from made) || '%',
                'the cursor does not show the id in clear');
 -- A product created after page 1 does not shift page 2 (keyset, not offset).
-do $$ begin perform api.create_product((select user_id from t where who = 'a'), 'newer', '', 1, '{}'); end $$;
+do $$ begin perform api.create_product(null, true, (select user_id from t where who = 'a'), 'newer', '', 1, '{}'); end $$;
 select is(pg_temp.ids(pg_temp.page(null, null, null, 4, (select first ->> 'next_cursor' from pages))),
           pg_temp.ids((select second from pages)), 'a new product does not shift the next page');
 delete from pms.products where name = 'newer' and user_id = (select user_id from t where who = 'a');

@@ -4,8 +4,8 @@ create extension if not exists pgtap;
 select plan(46);
 
 create temporary table t (user_id bigint, product_id bigint);
-insert into t (user_id) select (api.create_user('worker tester') ->> 'id')::bigint;
-update t set product_id = (api.create_product(user_id, 'Two images', '', 1,
+insert into t (user_id) select (api.create_user(null, true, 'worker tester') ->> 'id')::bigint;
+update t set product_id = (api.create_product(null, true, user_id, 'Two images', '', 1,
                                               array['http://img.test/0.jpg', 'http://img.test/1.jpg']) ->> 'id')::bigint;
 
 -- The live job of a position, and a job by id.
@@ -60,7 +60,7 @@ select is(api.fail_image_job((select id from j0), 'late failure') ->> 'status', 
 select is((select status::text from pms.image_jobs where id = (select id from j0)), 'done', 'a done job is never failed later');
 
 -- Superseding: the PUT changes image 1 of 2.
-do $$ begin perform api.update_product((select product_id from t), 'Two images', '', 1,
+do $$ begin perform api.update_product(null, true, (select product_id from t), 'Two images', '', 1,
                                        array['http://img.test/0.jpg', 'http://img.test/1-new.jpg'], 'req-put'); end $$;
 select is((select status::text from pms.image_jobs where id = (select id from j1)), 'superseded', 'PUT: the changed image''s job is superseded');
 select isnt(pg_temp.job(1), (select id from j1), 'PUT: a new job for the changed position');
@@ -96,18 +96,18 @@ select is(api.complete_image_job(pg_temp.job(1), 'http://s3.test/pms-images/dd.j
 select is(pg_temp.product() ->> 'image_status', 'done', 'all done: done');
 
 -- Removing an image supersedes its job; unchanged list: no job change.
-do $$ begin perform api.update_product((select product_id from t), 'Two images', '', 1, array['http://img.test/0.jpg']); end $$;
+do $$ begin perform api.update_product(null, true, (select product_id from t), 'Two images', '', 1, array['http://img.test/0.jpg']); end $$;
 select is((select count(*)::integer from pms.image_jobs where product_id = (select product_id from t) and status <> 'superseded'), 1,
           'a removed image''s job is superseded');
 select is(pg_temp.product() -> 'compressed_product_images', '["http://s3.test/pms-images/aa.jpg"]', 'the product shows one image');
 create temporary table jobs_before as select * from pms.image_jobs where product_id = (select product_id from t);
-do $$ begin perform api.update_product((select product_id from t), 'Renamed', 'new text', 2, array['http://img.test/0.jpg']); end $$;
+do $$ begin perform api.update_product(null, true, (select product_id from t), 'Renamed', 'new text', 2, array['http://img.test/0.jpg']); end $$;
 select set_eq($$select * from pms.image_jobs where product_id = (select product_id from t)$$, $$select * from jobs_before$$,
               'a PUT with the same images leaves the jobs alone');
 
 -- All failed: failed.
 create temporary table f as
-select (api.create_product((select user_id from t), 'One image', '', 1, array['http://img.test/x.jpg']) ->> 'id')::bigint as id;
+select (api.create_product(null, true, (select user_id from t), 'One image', '', 1, array['http://img.test/x.jpg']) ->> 'id')::bigint as id;
 do $$ begin perform api.fail_image_job((select id from pms.image_jobs where product_id = (select id from f)), 'not an image'); end $$;
 select is(api.get_product((select id from f)) ->> 'image_status', 'failed', 'all failed: failed');
 
@@ -118,13 +118,13 @@ select is(api.start_image_job(-1),
 select is(api.complete_image_job(-1, 'http://s3.test/x.jpg', 1, 1, 1), '{"job_id": -1, "status": "missing"}', 'complete of a missing job: missing');
 select is(api.fail_image_job(-1, 'x'), '{"job_id": -1, "status": "missing"}', 'fail of a missing job: missing');
 create temporary table fj as select id from pms.image_jobs where product_id = (select id from f);
-do $$ begin perform api.delete_product((select id from f)); end $$;
+do $$ begin perform api.delete_product(null, true, (select id from f)); end $$;
 select is(api.start_image_job((select id from fj)) ->> 'reason', 'missing',
           'the job of a deleted product: missing');
 
 -- Rule violations in write-backs: the constraint's message, nothing stored.
 create temporary table v as
-select (api.create_product((select user_id from t), 'Checked', '', 1, array['http://img.test/v.jpg']) ->> 'id')::bigint as product_id;
+select (api.create_product(null, true, (select user_id from t), 'Checked', '', 1, array['http://img.test/v.jpg']) ->> 'id')::bigint as product_id;
 create temporary view vjob as select id from pms.image_jobs where product_id = (select product_id from v);
 select throws_ok($$select api.complete_image_job((select id from vjob), 'ftp://s3.test/x.jpg', 1, 1, 1)$$,
                  '23514', 'compressed_url must be an http or https URL of at most 2048 characters', 'complete: non-http URL 23514');

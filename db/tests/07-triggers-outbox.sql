@@ -21,7 +21,7 @@ as $$
 $$;
 
 create temporary table t (user_id bigint, product_id bigint);
-insert into t (user_id) select (api.create_user('trigger tester') ->> 'id')::bigint;
+insert into t (user_id) select (api.create_user(null, true, 'trigger tester') ->> 'id')::bigint;
 create function pg_temp.version()
 returns bigint
 language sql
@@ -37,7 +37,7 @@ as $$
 $$;
 
 -- create: one image.process event per image, no invalidation.
-update t set product_id = (api.create_product(user_id, 'Evented', '', 1,
+update t set product_id = (api.create_product(null, true, user_id, 'Evented', '', 1,
                                               array['http://img.test/0.jpg', 'http://img.test/1.jpg'], 'req-a') ->> 'id')::bigint;
 select is(jsonb_array_length(pg_temp.events('image.process')), 2, 'create: one image.process event per image');
 select is(
@@ -57,7 +57,7 @@ select is(pg_temp.version(), 1::bigint, 'a new product has version 1');
 
 -- update without image change: one invalidation, no job.
 call pg_temp.mark();
-do $$ begin perform api.update_product((select product_id from t), 'Renamed', '', 1,
+do $$ begin perform api.update_product(null, true, (select product_id from t), 'Renamed', '', 1,
                                        array['http://img.test/0.jpg', 'http://img.test/1.jpg'], 'req-b'); end $$;
 select is(pg_temp.version(), 2::bigint, 'update: version bumped');
 select is(pg_temp.events('cache.invalidate'), jsonb_build_array(jsonb_build_object('product_id', (select product_id from t), 'version', 2)),
@@ -75,7 +75,7 @@ select is(pg_temp.events('cache.invalidate'), jsonb_build_array(jsonb_build_obje
 -- (the supersede touches the product again; pms-bridge only ever raises a version floor, so the
 -- newest wins).
 call pg_temp.mark();
-do $$ begin perform api.update_product((select product_id from t), 'Renamed', '', 1,
+do $$ begin perform api.update_product(null, true, (select product_id from t), 'Renamed', '', 1,
                                        array['http://img.test/0.jpg', 'http://img.test/1b.jpg'], 'req-c'); end $$;
 select is(jsonb_array_length(pg_temp.events('image.process')), 1, 'changed image: exactly one image.process');
 select is(
@@ -114,13 +114,13 @@ do $$ begin perform api.complete_image_job(pg_temp.job(0), 'http://s3.test/pms-i
 select is((select updated_at from pms.products where id = (select product_id from t)), '2000-01-01 00:00:00+00'::timestamptz,
           'a finished image does not change updated_at');
 select is(pg_temp.version(), (select before + 1 from v), 'but bumps the version');
-do $$ begin perform api.update_product((select product_id from t), 'Renamed again', '', 1, array['http://img.test/0.jpg']); end $$;
+do $$ begin perform api.update_product(null, true, (select product_id from t), 'Renamed again', '', 1, array['http://img.test/0.jpg']); end $$;
 select is((select updated_at from pms.products where id = (select product_id from t)), now(), 'a change of the product sets updated_at');
 
 -- delete: the last invalidation is newer than any cached copy.
 update v set before = pg_temp.version();
 call pg_temp.mark();
-do $$ begin perform api.delete_product((select product_id from t), 'req-d'); end $$;
+do $$ begin perform api.delete_product(null, true, (select product_id from t), 'req-d'); end $$;
 select is(pg_temp.events('cache.invalidate') -> -1, jsonb_build_object('product_id', (select product_id from t), 'version', (select before + 1 from v)),
           'delete: cache.invalidate with version + 1');
 

@@ -53,17 +53,17 @@ select is_empty(
 -- Data for the worker to see.
 create temporary table t (user_id bigint, product_id bigint, job_id bigint);
 grant select on t to pms_api, pms_worker;
-insert into t (user_id) select (api.create_user('priv tester') ->> 'id')::bigint;
-update t set product_id = (api.create_product(user_id, 'x', '', 1, array['http://img.test/p.jpg']) ->> 'id')::bigint;
+insert into t (user_id) select (api.create_user(null, true, 'priv tester') ->> 'id')::bigint;
+update t set product_id = (api.create_product(null, true, user_id, 'x', '', 1, array['http://img.test/p.jpg']) ->> 'id')::bigint;
 update t set job_id = (select id from pms.image_jobs where product_id = t.product_id);
 
 -- As pms_api
 set local role pms_api;
-select lives_ok($$select api.create_user('as api')$$, 'pms_api: create_user');
-select lives_ok($$select api.create_product((select user_id from t), 'as api', '', 1, '{}')$$, 'pms_api: create_product');
+select lives_ok($$select api.create_user(null, true, 'as api')$$, 'pms_api: create_user');
+select lives_ok($$select api.create_product(null, true, (select user_id from t), 'as api', '', 1, '{}')$$, 'pms_api: create_product');
 select lives_ok($$select api.get_product((select product_id from t))$$, 'pms_api: get_product');
 select lives_ok($$select api.list_products((select user_id from t), null, null, null, 10, null)$$, 'pms_api: list_products');
-select lives_ok($$select api.update_product((select product_id from t), 'y', '', 2, array['http://img.test/p.jpg'])$$, 'pms_api: update_product');
+select lives_ok($$select api.update_product(null, true, (select product_id from t), 'y', '', 2, array['http://img.test/p.jpg'])$$, 'pms_api: update_product');
 select throws_ok($$select * from pms.products$$, '42501', null, 'pms_api: cannot read pms.products');
 select throws_ok($$insert into pms.users (name) values ('sneaky')$$, '42501', null, 'pms_api: cannot write pms.users');
 select throws_ok($$select api.start_image_job((select job_id from t))$$, '42501', null, 'pms_api: cannot execute start_image_job');
@@ -80,7 +80,7 @@ select lives_ok($$select * from api.outbox_claim('image.process', 10)$$, 'pms_wo
 select lives_ok($$select api.outbox_delete('{}')$$, 'pms_worker: outbox_delete');
 select throws_ok($$select * from pms.outbox$$, '42501', null, 'pms_worker: cannot read pms.outbox');
 select throws_ok($$select api.get_product((select product_id from t))$$, '42501', null, 'pms_worker: cannot execute get_product');
-select throws_ok($$select api.delete_product((select product_id from t))$$, '42501', null, 'pms_worker: cannot execute delete_product');
+select throws_ok($$select api.delete_product(null, true, (select product_id from t))$$, '42501', null, 'pms_worker: cannot execute delete_product');
 reset role;
 
 select * from finish();

@@ -14,7 +14,7 @@ delete from pms.outbox;
 
 create temporary table t (product_id bigint);
 insert into t
-select (api.create_product((api.create_user('viewer') ->> 'id')::bigint, 'Viewed', '', 1,
+select (api.create_product(null, true, (api.create_user(null, true, 'viewer') ->> 'id')::bigint, 'Viewed', '', 1,
                            array['http://127.0.0.1/a.jpg', 'http://127.0.0.1/b.jpg']) ->> 'id')::bigint;
 
 select results_eq(

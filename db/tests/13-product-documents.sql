@@ -5,8 +5,8 @@ create extension if not exists pgtap;
 select plan(14);
 
 create temporary table t (user_id bigint, product_id bigint);
-insert into t (user_id) select (api.create_user('doc tester') ->> 'id')::bigint;
-update t set product_id = (api.create_product(user_id, 'Lamp', 'brass', 10,
+insert into t (user_id) select (api.create_user(null, true, 'doc tester') ->> 'id')::bigint;
+update t set product_id = (api.create_product(null, true, user_id, 'Lamp', 'brass', 10,
                                               array['http://img.test/0.jpg', 'http://img.test/1.jpg']) ->> 'id')::bigint;
 
 -- The stored document against one built now from the row and its jobs.
@@ -38,7 +38,7 @@ select pg_temp.doc_is_current('one image done, one failed: the document follows'
 select is(api.get_product((select product_id from t)) -> 'compressed_product_images',
           '["http://s3.test/pms-images/a.jpg", null]'::jsonb, 'get_product returns the results');
 
-select api.update_product((select product_id from t), 'Lamp', 'brass', 12,
+select api.update_product(null, true, (select product_id from t), 'Lamp', 'brass', 12,
                           array['http://img.test/0.jpg', 'http://img.test/2.jpg']);
 select pg_temp.doc_is_current('a PUT replaced an image: the document follows');
 select is(api.get_product((select product_id from t)) #>> '{images,1,status}', 'pending',

@@ -5,7 +5,7 @@ create extension if not exists pgtap;
 select plan(24);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
-insert into t (user_id) select (api.create_user('batch tester') ->> 'id')::bigint;
+insert into t (user_id) select (api.create_user(null, true, 'batch tester') ->> 'id')::bigint;
 
 -- A batch's outcome as one JSON object per position: the document's name, or the error.
 create function pg_temp.outcomes(p_rows text)
@@ -27,9 +27,9 @@ $$;
 
 -- Calls without images: made together; every call's document comes back at its own position.
 select is(pg_temp.outcomes(format($$select * from api.create_products('[
-              ["%1$s", "first", null, "1.00", null, "req-1"],
-              ["%1$s", "second", "x", "2.00", "{}", "req-2"],
-              ["%1$s", "third", "", "3", null, null]]')$$, (select user_id from t))),
+              [null, "true", "%1$s", "first", null, "1.00", null, "req-1"],
+              [null, "true", "%1$s", "second", "x", "2.00", "{}", "req-2"],
+              [null, "true", "%1$s", "third", "", "3", null, null]]')$$, (select user_id from t))),
           '[{"name": "first"}, {"name": "second"}, {"name": "third"}]',
           'create_products: each call''s document at its own position');
 select is((select count(*) from pms.products where user_id = (select user_id from t)), 3::bigint,
@@ -39,13 +39,13 @@ select is((select description from pms.products where user_id = (select user_id 
 
 -- Calls that break rules beside calls that do not: each error as the single function raises it.
 select is(pg_temp.outcomes(format($$select * from api.create_products('[
-              ["%1$s", "good one", null, "1.00", null, null],
-              ["%1$s", "", null, "1.00", null, null],
-              ["%1$s", "cheap", null, "1.001", null, null],
-              ["not a number", "x", null, "1", null, null],
-              ["%1$s", "bad image", null, "1", "{ftp://img.test/a.jpg}", null],
-              [null, "nobody''s", null, "1", null, null],
-              ["%1$s", "good two", null, "2.00", null, null]]')$$, (select user_id from t))),
+              [null, "true", "%1$s", "good one", null, "1.00", null, null],
+              [null, "true", "%1$s", "", null, "1.00", null, null],
+              [null, "true", "%1$s", "cheap", null, "1.001", null, null],
+              [null, "true", "not a number", "x", null, "1", null, null],
+              [null, "true", "%1$s", "bad image", null, "1", "{ftp://img.test/a.jpg}", null],
+              [null, "true", null, "nobody''s", null, "1", null, null],
+              [null, "true", "%1$s", "good two", null, "2.00", null, null]]')$$, (select user_id from t))),
           '[{"name": "good one"},
             {"sqlstate": "23514", "message": "product_name must be 1 to 200 characters", "detail": {"field": "product_name"}},
             {"sqlstate": "22023", "message": "product_price must have at most 2 decimal places", "detail": {"field": "product_price"}},
@@ -61,9 +61,9 @@ select is((select array_agg(name order by name) from pms.products where user_id 
 
 -- Calls with images: each job's image.process event carries the request id of its own call.
 select is(pg_temp.outcomes(format($$select * from api.create_products('[
-              ["%1$s", "with image a", null, "1", "{http://img.test/a.jpg}", "req-a"],
-              ["%1$s", "plain", null, "1", null, "req-plain"],
-              ["%1$s", "with image b", null, "1", "{http://img.test/b.jpg,http://img.test/c.jpg}", "req-b"]]')$$,
+              [null, "true", "%1$s", "with image a", null, "1", "{http://img.test/a.jpg}", "req-a"],
+              [null, "true", "%1$s", "plain", null, "1", null, "req-plain"],
+              [null, "true", "%1$s", "with image b", null, "1", "{http://img.test/b.jpg,http://img.test/c.jpg}", "req-b"]]')$$,
               (select user_id from t))),
           '[{"name": "with image a"}, {"name": "plain"}, {"name": "with image b"}]',
           'create_products: calls with images beside one without');
@@ -78,7 +78,7 @@ select is((select jsonb_object_agg(o.payload ->> 'source_url', o.payload ->> 're
 select throws_ok($$select * from api.create_products('{"not": "an array"}')$$, '22023',
                  'a batch is a JSON array of calls', 'create_products refuses anything but an array');
 select throws_ok($$select * from api.create_products(
-                     (select jsonb_agg(jsonb_build_array('1', 'x', null, '1', null, null)) from generate_series(1, 1001)))$$,
+                     (select jsonb_agg(jsonb_build_array(null, 'true', '1', 'x', null, '1', null, null)) from generate_series(1, 1001)))$$,
                  '22023', 'at most 1000 calls can be made at once', 'create_products refuses more than 1000 calls');
 select is_empty($$select * from api.create_products('[]')$$, 'create_products of no calls: nothing');
 
@@ -87,8 +87,8 @@ update t set a = (select id from pms.products where user_id = t.user_id and name
              b = (select id from pms.products where user_id = t.user_id and name = 'second');
 
 select is(pg_temp.outcomes(format($$select * from api.update_products('[
-              ["%2$s", "b renamed", null, "20.00", null, "req-u1"],
-              ["%1$s", "a renamed", "new", "10.00", null, "req-u2"]]')$$, (select a from t), (select b from t))),
+              [null, "true", "%2$s", "b renamed", null, "20.00", null, "req-u1"],
+              [null, "true", "%1$s", "a renamed", "new", "10.00", null, "req-u2"]]')$$, (select a from t), (select b from t))),
           '[{"name": "b renamed"}, {"name": "a renamed"}]',
           'update_products: each call''s document at its own position');
 select is((select array_agg(name || ' ' || price || ' ' || description order by id)
@@ -97,12 +97,12 @@ select is((select array_agg(name || ' ' || price || ' ' || description order by 
           'update_products: both committed');
 
 select is(pg_temp.outcomes(format($$select * from api.update_products('[
-              ["%1$s", "a once", null, "11.00", null, null],
-              ["%1$s", "a twice", null, "12.00", null, null],
-              ["%2$s", "", null, "1", null, null],
-              ["999999999999", "ghost", null, "1", null, null],
-              ["abc", "x", null, "1", null, null],
-              [null, "x", null, "1", null, null]]')$$, (select a from t), (select b from t))),
+              [null, "true", "%1$s", "a once", null, "11.00", null, null],
+              [null, "true", "%1$s", "a twice", null, "12.00", null, null],
+              [null, "true", "%2$s", "", null, "1", null, null],
+              [null, "true", "999999999999", "ghost", null, "1", null, null],
+              [null, "true", "abc", "x", null, "1", null, null],
+              [null, "true", null, "x", null, "1", null, null]]')$$, (select a from t), (select b from t))),
           '[{"name": "a once"}, {"name": "a twice"},
             {"sqlstate": "23514", "message": "product_name must be 1 to 200 characters", "detail": {"field": "product_name"}},
             {"sqlstate": "P0002", "message": "product 999999999999 does not exist", "detail": null},
@@ -116,14 +116,14 @@ select is((select name from pms.products where id = (select b from t)), 'b renam
 
 create temporary table v as select version from pms.products where id = (select a from t);
 select is((select array_agg((r.doc ->> 'version')::bigint order by r.n)
-             from api.update_products(format('[["%1$s", "v1", null, "1", null, null], ["%1$s", "v2", null, "1", null, null]]',
+             from api.update_products(format('[[null, "true", "%1$s", "v1", null, "1", null, null], [null, "true", "%1$s", "v2", null, "1", null, null]]',
                                              (select a from t))::jsonb) as r),
           (select array[version + 1, version + 2] from v),
           'update_products: each call returns the version it made');
 
 select is(pg_temp.outcomes(format($$select * from api.update_products('[
-              ["%1$s", "a with image", null, "1", "{http://img.test/u.jpg}", "req-img"],
-              ["%2$s", "b plain", null, "1", null, "req-plain"]]')$$, (select a from t), (select b from t))),
+              [null, "true", "%1$s", "a with image", null, "1", "{http://img.test/u.jpg}", "req-img"],
+              [null, "true", "%2$s", "b plain", null, "1", null, "req-plain"]]')$$, (select a from t), (select b from t))),
           '[{"name": "a with image"}, {"name": "b plain"}]',
           'update_products: a call with images beside one without');
 select is((select o.payload ->> 'request_id'
@@ -135,11 +135,11 @@ select is((select count(*) from pms.outbox as o
           2::bigint, 'update_products: each committed update of a product, and only those, invalidates its cache entry');
 
 -- The single functions are the batch of one: same documents, same errors.
-select is(api.update_product((select a from t), 'single', null, 3, null) ->> 'product_name', 'single',
+select is(api.update_product(null, true, (select a from t), 'single', null, 3, null) ->> 'product_name', 'single',
           'update_product: the document');
-select throws_ok(format($$select api.update_product(%s, '', null, 3, null)$$, (select a from t)), '23514',
+select throws_ok(format($$select api.update_product(null, true, %s, '', null, 3, null)$$, (select a from t)), '23514',
                  'product_name must be 1 to 200 characters', 'update_product: a broken rule''s message');
-select throws_ok($$select api.update_product(999999999999, 'x', null, 3, null)$$, 'P0002',
+select throws_ok($$select api.update_product(null, true, 999999999999, 'x', null, 3, null)$$, 'P0002',
                  'product 999999999999 does not exist', 'update_product: a missing product');
 
 -- A caller that invalidates the cache itself before its COMMIT: no cache.invalidate rows. Last in
@@ -148,7 +148,7 @@ create temporary table before_promise as
     select count(*) as rows from pms.outbox as o
      where o.topic = 'cache.invalidate' and (o.payload ->> 'product_id')::bigint = (select a from t);
 select is((select r.doc ->> 'product_name'
-             from api.update_products(format('[["%s", "invalidated by the caller", null, "1", null, null]]',
+             from api.update_products(format('[[null, "true", "%s", "invalidated by the caller", null, "1", null, null]]',
                                              (select a from t))::jsonb, true) as r),
           'invalidated by the caller', 'update_products, the caller invalidating: the document');
 select is((select count(*) from pms.outbox as o

@@ -6,7 +6,7 @@ select plan(6);
 
 create temporary table t (product_id bigint, job_id bigint);
 insert into t (product_id)
-select (api.create_product((api.create_user('attempts tester') ->> 'id')::bigint, 'Crashing image', '', 1,
+select (api.create_product(null, true, (api.create_user(null, true, 'attempts tester') ->> 'id')::bigint, 'Crashing image', '', 1,
                            array['http://img.test/crash.jpg']) ->> 'id')::bigint;
 update t set job_id = (select id from pms.image_jobs where product_id = t.product_id);
 

@@ -1,6 +1,7 @@
 /// The product routes: create, list, get (through the cache), update, delete.
 #include "common/product_cache_layout.hpp"
 #include "fcgi/api_error.hpp"
+#include "fcgi/handlers/actor.hpp"
 #include "fcgi/handlers/handlers.hpp"
 #include "fcgi/input.hpp"
 
@@ -55,7 +56,10 @@ void create_products(Context& context, std::vector<BatchItem>& items) {
         [](const BatchItem& item) {
             require_json_content_type(item.request->content_type);
             NewProduct product = parse_new_product(item.request->body);
-            return std::vector<Param>{std::move(product.user_id),
+            Actor actor = actor_of(*item.request);
+            return std::vector<Param>{std::move(actor.id),
+                                      std::move(actor.admin),
+                                      std::move(product.user_id),
                                       std::move(product.fields.name),
                                       std::move(product.fields.description),
                                       std::move(product.fields.price),
@@ -79,9 +83,11 @@ void update_products(Context& context, std::vector<BatchItem>& items) {
             std::string id = parse_product_id(item.path_parameter);
             require_json_content_type(item.request->content_type);
             ProductFields fields = parse_product_update(item.request->body);
+            Actor actor = actor_of(*item.request);
             return std::vector<Param>{
-                std::move(id),           std::move(fields.name),   std::move(fields.description),
-                std::move(fields.price), std::move(fields.images), item.request->request_id};
+                std::move(actor.id),      std::move(actor.admin),        std::move(id),
+                std::move(fields.name),   std::move(fields.description), std::move(fields.price),
+                std::move(fields.images), item.request->request_id};
         },
         [&context](const std::vector<std::vector<Param>>& calls) {
             // The cache entries are invalidated before the COMMIT, at the versions about to be
@@ -155,7 +161,9 @@ Response get_product(Context& context, const Request& request, std::string_view 
 
 Response delete_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
-    context.database.call(Statement::kDeleteProduct, {id, request.request_id});
+    Actor actor = actor_of(request);
+    context.database.call(Statement::kDeleteProduct,
+                          {std::move(actor.id), std::move(actor.admin), id, request.request_id});
     context.cache.invalidate(id, cache::kDeletedVersion);
     Response response;
     response.status = 204;

@@ -1,4 +1,5 @@
 /// POST /api/v1/users.
+#include "fcgi/handlers/actor.hpp"
 #include "fcgi/handlers/handlers.hpp"
 #include "fcgi/input.hpp"
 
@@ -7,8 +8,10 @@ namespace pms::api::handlers {
 Response create_user(Context& context, const Request& request, std::string_view) {
     require_json_content_type(request.content_type);
     Param name = parse_user_body(request.body);
-    CallResult created =
-        context.database.call(Statement::kCreateUser, {std::move(name), request.request_id});
+    Actor actor = actor_of(request);
+    CallResult created = context.database.call(
+        Statement::kCreateUser,
+        {std::move(actor.id), std::move(actor.admin), std::move(name), request.request_id});
     Response response = Response::json(201, std::move(created.json));
     response.headers.emplace_back("Location", "/api/v1/users/" + created.id);
     return response;

@@ -13,6 +13,8 @@ DEPS_PACKAGES=(
     postgresql-15 postgresql-15-pgtap redis-server rabbitmq-server nginx
     # tools: pg_prove, amqp-* clients, curl, npm for s3rver, the format check
     libtap-parser-sourcehandler-pgtap-perl amqp-tools curl ca-certificates nodejs npm
+    # scripts/stack token signs with openssl
+    openssl
     clang-format git
     # ops tests: systemd-analyze; the Debian package (dpkg-shlibdeps, file for CPack)
     systemd dpkg-dev file

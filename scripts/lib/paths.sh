@@ -100,6 +100,18 @@ paths_env_line() {
     fi
 }
 
+# Prints the stack's secret, making it on first use: 32 random bytes in hex,
+# kept with the stack's data so that tokens stay valid across restarts.
+paths_jwt_secret() {
+    local file=$PMS_STACK_DIR/jwt-secret
+    if [[ ! -s "$file" ]]; then
+        mkdir -p "$PMS_STACK_DIR"
+        (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$file.tmp")
+        mv -f "$file.tmp" "$file"
+    fi
+    cat "$file"
+}
+
 # Prints the stack's pms.env: every PMS_ variable of CONTRACTS.md. Addresses
 # and credentials are the stack's own; tuning values keep the caller's
 # setting when one is exported (e.g. PMS_LOG_LEVEL=debug scripts/stack up).
@@ -131,6 +143,8 @@ paths_env_print() {
         # pms-api's own default (one child per CPU), written out so the tests know it.
         paths_env_line PMS_API_WORKERS "${PMS_API_WORKERS:-$(nproc)}"
         paths_env_line PMS_API_DATABASE_CONNECTIONS "${PMS_API_DATABASE_CONNECTIONS:-4}"
+        paths_env_line PMS_JWT_SECRET "$(paths_jwt_secret)"
+        paths_env_line PMS_AUTH_READS "${PMS_AUTH_READS:-public}"
         paths_env_line PMS_CACHE_TTL "${PMS_CACHE_TTL:-1800}"
         paths_env_line PMS_WORKER_CONCURRENCY "${PMS_WORKER_CONCURRENCY:-2}"
         paths_env_line PMS_IMAGE_MAX_WIDTH "${PMS_IMAGE_MAX_WIDTH:-800}"

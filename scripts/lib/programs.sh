@@ -45,14 +45,20 @@ programs_migrate() {
 # Starts one program in the background with pms.env loaded and the sanitizer
 # settings of a test build (harmless for a normal build): leak checks are off
 # because daemons stopped by a signal report their live memory as leaks;
-# reports go to files in the logs folder, which scripts/test checks.
+# reports go to files in the logs folder, which scripts/test checks. Settings
+# given as PMS_NAME=value after the binary override pms.env for this start.
 program_start() {
-    local name=$1 binary=$2
+    local name=$1 binary=$2 setting
+    shift 2
     (
         set -a
         # shellcheck source=/dev/null # written by paths_env_write
         source "$STACK_ENV_FILE"
         set +a
+        for setting in "$@"; do
+            [[ "$setting" =~ ^PMS_[A-Z0-9_]+= ]] || die "not a setting: $setting (PMS_NAME=value)"
+            export "${setting?}"
+        done
         export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:log_path=$STACK_LOG_DIR/asan
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0:log_path=$STACK_LOG_DIR/ubsan
         proc_spawn "$(program_pidfile "$name")" "$(program_log "$name")" "$binary"
@@ -102,6 +108,7 @@ programs_wait_healthy() {
 # Starts one program (which must be one of PROGRAMS) unless it runs already.
 program_up() {
     local name=$1 binary pidfile
+    shift
     pidfile=$(program_pidfile "$name")
     if proc_alive "$pidfile"; then
         log_info "$name already running"
@@ -116,7 +123,7 @@ program_up() {
     # A socket left by a killed pms-api would make its bind fail.
     [[ "$name" != pms-api ]] || rm -f "$STACK_API_SOCKET"
     log_info "starting $name ($binary)"
-    program_start "$name" "$binary"
+    program_start "$name" "$binary" "$@"
 }
 
 programs_down() {

@@ -55,8 +55,6 @@ TEST(ApiErrors, BrokenRulesAre422AndSayWhichField) {
     expect_error(post_json(products(), product_body(9000000000000LL,
                                                     R"("product_name": "x", "product_price": 1)")),
                  422, "validation_failed");
-    expect_error(post_json(products(), R"({"product_name": "no user", "product_price": 1})"), 422,
-                 "validation_failed");
     expect_error(post_json(api_url() + "/api/v1/users", R"({"name": ""})"), 422,
                  "validation_failed");
 }

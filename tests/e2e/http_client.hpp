@@ -19,7 +19,9 @@ struct HttpResponse {
     std::string header(const std::string& lower_case_name) const;
 };
 
-/// Sends one request; `body` and `content_type` only when not empty. A failed transfer fails the
+/// Sends one request; `body` and `content_type` only when not empty, the bearer token of
+/// current_token() (tokens.hpp) to the API's URLs unless `extra_headers` has an Authorization
+/// header. A failed transfer fails the
 /// calling test unless `expect_transfer` is false (then it shows as status 0).
 HttpResponse request(const std::string& method, const std::string& url,
                      const std::string& body = "", const std::string& content_type = "",

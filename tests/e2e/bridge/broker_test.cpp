@@ -24,7 +24,7 @@ int64_t create_one_product(const std::string& tag) {
     const auto product =
         transaction
             .exec_params1(
-                "select (api.create_product($1, $2, '', 1, "
+                "select (api.create_product(null, true, $1, $2, '', 1, "
                 "array['http://127.0.0.1:9/bridge-e2e/broker.jpg']) ->> 'id')::bigint",
                 user, tag)[0]
             .as<int64_t>();

@@ -38,14 +38,14 @@ TEST(Invalidations, WaitInTheOutboxWhileRedisIsDownAndSurviveARestartedBridge) {
         pqxx::work transaction(*db);
         product = transaction
                       .exec_params1(
-                          "select (api.create_product($1, 'to rename', '', 1, "
+                          "select (api.create_product(null, true, $1, 'to rename', '', 1, "
                           "array['http://127.0.0.1:9/bridge-e2e/invalidate.jpg'])"
                           " ->> 'id')::bigint",
                           user)[0]
                       .as<int64_t>();
         // A change of the product: its cached copy must go.
         transaction.exec_params(
-            "select api.update_product($1, 'renamed', '', 2, "
+            "select api.update_product(null, true, $1, 'renamed', '', 2, "
             "array['http://127.0.0.1:9/bridge-e2e/invalidate.jpg'])",
             product);
         transaction.commit();

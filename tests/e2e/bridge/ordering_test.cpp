@@ -85,7 +85,7 @@ void create_and_update(int64_t user, int count) {
         pqxx::work transaction(*db);
         if (round < count / 50) {
             transaction.exec_params(
-                "select api.create_product($1::bigint, 'order ' || g, '', 1,"
+                "select api.create_product(null, true, $1::bigint, 'order ' || g, '', 1,"
                 " array(select 'http://127.0.0.1:9/bridge-e2e/order/new/' || $1 || '/' || g"
                 "            || '/' || i || '.jpg' from generate_series(1, 3) as i))"
                 "  from generate_series($2::int, $2::int + 49) as g",
@@ -96,7 +96,7 @@ void create_and_update(int64_t user, int count) {
         for (const int back : {2, 4}) {
             if (round >= back) {
                 transaction.exec_params(
-                    "select api.update_product(p.id, p.name, '', 1, " + image_list +
+                    "select api.update_product(null, true, p.id, p.name, '', 1, " + image_list +
                         ")"
                         "  from (select id, name from pms.products where user_id = $1"
                         "         order by id offset $3 limit 50) as p",

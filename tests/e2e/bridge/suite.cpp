@@ -33,7 +33,8 @@ std::unique_ptr<pqxx::connection> owner_connection() {
 int64_t create_user(pqxx::connection& db, const std::string& name) {
     pqxx::work transaction(db);
     const auto id =
-        transaction.exec_params1("select (api.create_user($1) ->> 'id')::bigint", name)[0]
+        transaction
+            .exec_params1("select (api.create_user(null, true, $1) ->> 'id')::bigint", name)[0]
             .as<int64_t>();
     transaction.commit();
     return id;
@@ -57,7 +58,7 @@ void create_products(int64_t user, int count, int images, int per_transaction,
             // Each product gets `images` distinct URLs; the origin never serves them: the
             // worker is stopped, only the messages matter.
             transaction.exec_params(
-                "select api.create_product($1::bigint, 'bridge e2e ' || g, '', 1,"
+                "select api.create_product(null, true, $1::bigint, 'bridge e2e ' || g, '', 1,"
                 "       array(select 'http://127.0.0.1:9/bridge-e2e/' || $1 || '/' || g || '/' || i"
                 "                    || '.jpg' from generate_series(1, $4::int) as i))"
                 "  from generate_series($2::int, $3::int) as g",

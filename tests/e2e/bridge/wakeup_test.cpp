@@ -167,7 +167,7 @@ TEST(WakeUp, SparseCommitsArePublishedAtOnceWithoutPolling) {
             const auto product =
                 transaction
                     .exec_params1(
-                        "select (api.create_product($1, 'wake', '', 1, "
+                        "select (api.create_product(null, true, $1, 'wake', '', 1, "
                         "array['http://127.0.0.1:9/bridge-e2e/wake.jpg']) ->> 'id')::bigint",
                         user)[0]
                     .as<int64_t>();

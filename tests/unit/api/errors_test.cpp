@@ -19,6 +19,7 @@ TEST(SqlstateTable, ClientErrors) {
     EXPECT_EQ(http_status_for_sqlstate("22023"), 422);
     EXPECT_EQ(http_status_for_sqlstate("22003"), 422);
     EXPECT_EQ(http_status_for_sqlstate("22P02"), 400);
+    EXPECT_EQ(http_status_for_sqlstate("42501"), 403);  // another user's product, as PostgREST
 }
 
 TEST(SqlstateTable, DependencyTroubleIsRetryable) {
@@ -29,7 +30,6 @@ TEST(SqlstateTable, DependencyTroubleIsRetryable) {
 }
 
 TEST(SqlstateTable, EverythingElseIsOurFault) {
-    EXPECT_EQ(http_status_for_sqlstate("42501"), 500);  // a missing GRANT
     EXPECT_EQ(http_status_for_sqlstate("42883"), 500);  // a missing function
     EXPECT_EQ(http_status_for_sqlstate("P0001"), 500);  // a bare RAISE EXCEPTION
     EXPECT_EQ(http_status_for_sqlstate(""), 500);
