@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/redact.hpp"
+
 namespace pms::redis {
 
 namespace {
@@ -15,12 +17,15 @@ timeval to_timeval(std::chrono::milliseconds duration) {
     return tv;
 }
 
-int parse_number(std::string_view text, std::string_view what) {
+/// A number of `url`; the message quotes the whole URL masked, not the piece, which a password
+/// with an unencoded '/' or ':' would reach into.
+int parse_number(std::string_view text, std::string_view what, std::string_view url) {
     const std::string copy(text);
     char* end = nullptr;
     const long value = std::strtol(copy.c_str(), &end, 10);
     if (copy.empty() || *end != '\0' || value < 0 || value > 65535) {
-        throw std::invalid_argument("bad " + std::string(what) + " in Redis URL: '" + copy + "'");
+        throw std::invalid_argument("bad " + std::string(what) + " in Redis URL '" +
+                                    redact_url(url) + "'");
     }
     return static_cast<int>(value);
 }
@@ -32,7 +37,7 @@ Endpoint Endpoint::parse(std::string_view url) {
     if (url.rfind("unix:", 0) == 0) {
         std::string_view rest = url.substr(5);
         if (const auto query = rest.find("?db="); query != std::string_view::npos) {
-            endpoint.db = parse_number(rest.substr(query + 4), "database");
+            endpoint.db = parse_number(rest.substr(query + 4), "database", url);
             rest = rest.substr(0, query);
         }
         endpoint.unix_path = std::string(rest);
@@ -41,12 +46,12 @@ Endpoint Endpoint::parse(std::string_view url) {
     constexpr std::string_view kScheme = "redis://";
     if (url.rfind(kScheme, 0) != 0) {
         throw std::invalid_argument("Redis URL must start with redis:// or unix:, got '" +
-                                    std::string(url) + "'");
+                                    redact_url(url) + "'");
     }
     std::string_view rest = url.substr(kScheme.size());
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
         if (slash + 1 < rest.size()) {
-            endpoint.db = parse_number(rest.substr(slash + 1), "database");
+            endpoint.db = parse_number(rest.substr(slash + 1), "database", url);
         }
         rest = rest.substr(0, slash);
     }
@@ -59,7 +64,7 @@ Endpoint Endpoint::parse(std::string_view url) {
         rest = rest.substr(at + 1);
     }
     if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        endpoint.port = parse_number(rest.substr(colon + 1), "port");
+        endpoint.port = parse_number(rest.substr(colon + 1), "port", url);
         rest = rest.substr(0, colon);
     }
     if (!rest.empty()) {

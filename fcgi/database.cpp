@@ -7,6 +7,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/redact.hpp"
 #include "fcgi/api_error.hpp"
 #include "fcgi/sqlstate.hpp"
 
@@ -176,7 +177,8 @@ Database::Session& Database::session() {
             session_ = std::make_unique<Session>(url_);
             log::info("connected to postgresql");
         } catch (const pqxx::broken_connection& e) {
-            throw unavailable(e.what());
+            // libpq quotes a malformed URL, password and all.
+            throw unavailable(redact_url_in(e.what(), url_));
         }
     }
     return *session_;

@@ -1,16 +1,12 @@
 #pragma once
 /// application/x-www-form-urlencoded query strings.
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace pms::api {
-
-/// Decodes %XX and '+'; nothing when an escape is malformed.
-std::optional<std::string> percent_decode(std::string_view text);
 
 /// The name=value pairs of a query string, decoded, in order. Throws ApiError 400 when an
 /// escape is malformed.

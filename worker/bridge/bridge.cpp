@@ -9,6 +9,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/redact.hpp"
 #include "common/systemd_notify.hpp"
 #include "worker/bridge/outbox_payload.hpp"
 
@@ -223,7 +224,8 @@ void Bridge::connect_postgres() {
         outbox_.reset();
         const auto delay = postgres_.backoff.next();
         postgres_.retry_at = Clock::now() + delay;
-        postgres_.state.down(e.what(), delay);
+        // libpq quotes a malformed URL, password and all.
+        postgres_.state.down(redact_url_in(e.what(), config_.database_url), delay);
     }
 }
 

@@ -48,7 +48,8 @@ public:
     static AddressFilter from_list(const std::vector<std::string>& items);
 
     /// Why connecting to `address` is refused ("refused address 10.0.0.1 (private)"), or nothing
-    /// when it is allowed. An allowed entry exempts exactly that address, in that family.
+    /// when it is allowed. An allowed entry exempts exactly that address, in that family. The
+    /// reason names the address: it is for the log, never for clients.
     std::optional<std::string> refusal(const IpAddress& address) const;
 
 private:

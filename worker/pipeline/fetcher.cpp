@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/redact.hpp"
 #include "worker/pipeline/failure.hpp"
 
 namespace pms::worker {
@@ -68,10 +69,6 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
     return length;
 }
 
-std::string too_large_message(size_t max_bytes) {
-    return "image too large: more than " + std::to_string(max_bytes) + " bytes";
-}
-
 }  // namespace
 
 bool has_http_scheme(std::string_view url) {
@@ -87,7 +84,7 @@ HttpFetcher::HttpFetcher(AddressFilter filter, FetchLimits limits, std::string u
 
 std::string HttpFetcher::fetch(const std::string& url) {
     if (!has_http_scheme(url)) {
-        throw permanent_failure("unsupported URL scheme: only http and https are fetched");
+        throw permanent_failure(ClientMessage::unsupported_scheme());
     }
     Transfer transfer;
     transfer.filter = &filter_;
@@ -124,17 +121,18 @@ std::string HttpFetcher::fetch(const std::string& url) {
         return std::move(transfer.body);
     }
     if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-        throw permanent_failure(too_large_message(limits_.max_bytes));
+        throw permanent_failure(ClientMessage::download_too_large(limits_.max_bytes));
     }
     if (transfer.refusal && code == CURLE_COULDNT_CONNECT) {
-        throw permanent_failure(*transfer.refusal);
+        throw permanent_failure(ClientMessage::address_not_allowed(), *transfer.refusal);
     }
     if (code == CURLE_HTTP_RETURNED_ERROR) {
         const long status = easy_.info<long>(CURLINFO_RESPONSE_CODE);
-        throw Failure(classify_origin_status(status),
-                      "download failed: HTTP " + std::to_string(status));
+        throw Failure(classify_origin_status(status), ClientMessage::http_status(status));
     }
-    throw Failure(classify_transfer(code), "download failed: " + easy_.error_message(code));
+    // The source URL is the client's, and may carry a password of theirs.
+    throw Failure(classify_transfer(code), ClientMessage::transfer(code),
+                  "download failed: " + redact_url_in(easy_.error_message(code), url));
 }
 
 }  // namespace pms::worker

@@ -75,7 +75,7 @@ DecodedImage decode_jpeg(std::string_view bytes, Size box, const DecodeOptions& 
         jpeg::Decoder decoder(bytes);
         const jpeg::Header& header = decoder.header();
         const Size stored{header.width, header.height};
-        check_pixel_limit(stored, options.max_pixels, "jpeg");
+        check_pixel_limit(stored, options.max_pixels, gd::Format::kJpeg);
         const int orientation = exif_orientation(header.exif);
         decoder.start(shrink_on_load_scale(stored, stored_target(stored, orientation, box)));
         gd::Image pixels = gd::Image::truecolor(decoder.output_width(), decoder.output_height());
@@ -87,7 +87,8 @@ DecodedImage decode_jpeg(std::string_view bytes, Size box, const DecodeOptions& 
         decoder.finish();
         return DecodedImage{std::move(pixels), stored, orientation};
     } catch (const jpeg::Error& error) {
-        throw permanent_failure(std::string("corrupt jpeg image: ") + error.what());
+        throw permanent_failure(ClientMessage::corrupt_image(gd::Format::kJpeg),
+                                std::string("corrupt jpeg image: ") + error.what());
     }
 }
 
@@ -95,16 +96,18 @@ DecodedImage decode_with_gd(std::string_view bytes, gd::Format format,
                             const DecodeOptions& options) {
     const std::optional<Size> size = probe_size(bytes, format);
     if (!size) {
-        throw permanent_failure(std::string("corrupt ") + gd::name_of(format) +
-                                " image: no valid header");
+        throw permanent_failure(
+            ClientMessage::corrupt_image(format),
+            std::string("corrupt ") + gd::name_of(format) + " image: no valid header");
     }
-    check_pixel_limit(*size, options.max_pixels, gd::name_of(format));
+    check_pixel_limit(*size, options.max_pixels, format);
     try {
         gd::Image pixels = gd::Image::decode(bytes);
         const Size stored{pixels.width(), pixels.height()};
         return DecodedImage{std::move(pixels), stored, 1};
     } catch (const gd::Error& error) {
-        throw permanent_failure(error.what());  // "cannot decode png image: <libgd's reason>"
+        // "cannot decode png image: <libgd's reason>"
+        throw permanent_failure(ClientMessage::corrupt_image(format), error.what());
     }
 }
 

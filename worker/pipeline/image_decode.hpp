@@ -2,7 +2,7 @@
 /// Safe decoding of source images for a given output box: the header's size is checked against
 /// the pixel limit before anything is decoded, JPEGs are shrunk while decoding (libjpeg's DCT
 /// scaling) and carry their EXIF orientation, CMYK JPEGs become RGB, and a truncated or corrupt
-/// file fails with its decoder's message.
+/// file fails as corrupt (the decoder's own message goes to the log).
 
 #include <cstdint>
 #include <string_view>

@@ -58,14 +58,16 @@ Size stored_target(Size stored, int exif_orientation, Size box) {
     return oriented(fit(upright.width, upright.height, box.width, box.height), exif_orientation);
 }
 
-void check_pixel_limit(Size size, int64_t max_pixels, const char* format) {
+void check_pixel_limit(Size size, int64_t max_pixels, gd::Format format) {
     if (size.width <= 0 || size.height <= 0) {
-        throw permanent_failure(std::string("corrupt ") + format + " image: it claims " +
-                                size.to_string() + " pixels");
+        throw permanent_failure(ClientMessage::corrupt_image(format),
+                                std::string("corrupt ") + gd::name_of(format) +
+                                    " image: it claims " + size.to_string() + " pixels");
     }
     if (size.pixels() > max_pixels) {
-        throw permanent_failure("image too large: " + size.to_string() + " pixels is more than " +
-                                std::to_string(max_pixels) + " (PMS_MAX_PIXELS)");
+        throw permanent_failure(ClientMessage::too_many_pixels(size.width, size.height, max_pixels),
+                                "image too large: " + size.to_string() + " pixels is more than " +
+                                    std::to_string(max_pixels) + " (PMS_MAX_PIXELS)");
     }
 }
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/gd_image.hpp"
+
 namespace pms::worker {
 
 struct Size {
@@ -34,7 +36,7 @@ Size stored_target(Size stored, int exif_orientation, Size box);
 
 /// Throws a permanent Failure, before anything is decoded, when `size` has more than
 /// `max_pixels` pixels: a small file can claim a huge image (a decompression bomb).
-void check_pixel_limit(Size size, int64_t max_pixels, const char* format);
+void check_pixel_limit(Size size, int64_t max_pixels, gd::Format format);
 
 /// The numerator n (1-8) of the smallest DCT scale n/8 at which a JPEG of `stored` pixels still
 /// decodes to at least `target` in both directions (libjpeg rounds scaled sizes up); 8 when even

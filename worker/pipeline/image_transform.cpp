@@ -10,7 +10,7 @@ namespace pms::worker {
 EncodedImage transform(std::string source, const TransformOptions& options) {
     const gd::Format format = gd::sniff(source);
     if (format == gd::Format::kUnknown) {
-        throw permanent_failure("not an image: the bytes are not JPEG, PNG, GIF or WebP");
+        throw permanent_failure(ClientMessage::not_an_image());
     }
     const Size box{options.max_width, options.max_height};
     DecodedImage decoded = decode_for(source, format, box, options.decode);
@@ -38,9 +38,11 @@ EncodedImage transform(std::string source, const TransformOptions& options) {
         result.extension = encoded.extension;
     } catch (const gd::Error& error) {
         // Decoding succeeded: failing here is memory or a library, not the input. Retry later.
-        throw transient_failure(std::string("cannot encode image: ") + error.what());
+        throw transient_failure(ClientMessage::cannot_encode(),
+                                std::string("cannot encode image: ") + error.what());
     } catch (const jpeg::Error& error) {
-        throw transient_failure(std::string("cannot encode image: ") + error.what());
+        throw transient_failure(ClientMessage::cannot_encode(),
+                                std::string("cannot encode image: ") + error.what());
     }
     return result;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/log.hpp"
+#include "common/redact.hpp"
 #include "common/sha256.hpp"
 #include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
@@ -93,7 +94,7 @@ JobOutcome JobRunner::run(const JobMessage& message, int attempt) {
         log::debug("job started", {{"job_id", job_id},
                                    {"product_id", Json::Int64(start.product_id)},
                                    {"position", start.position},
-                                   {"source_url", start.source_url},
+                                   {"source_url", redact_url(start.source_url)},
                                    {"attempt", attempt}});
         const CompletedImage image = produce(message, start);
         outcome.kind = JobOutcome::Kind::kCompleted;
@@ -110,7 +111,8 @@ JobOutcome JobRunner::run(const JobMessage& message, int attempt) {
     } catch (const std::exception& error) {
         // Not foreseen (out of memory, a library refusing an option): perhaps gone next time.
         return on_failure(message, attempt,
-                          transient_failure(std::string("internal error: ") + error.what()));
+                          transient_failure(ClientMessage::internal_error(),
+                                            std::string("internal error: ") + error.what()));
     }
 }
 
@@ -118,10 +120,9 @@ JobOutcome JobRunner::give_up(const JobMessage& message, int attempt) {
     JobOutcome outcome;
     outcome.kind = JobOutcome::Kind::kFailed;
     outcome.attempt = attempt;
-    outcome.detail = "gave up after " + std::to_string(attempt - 1) +
-                     " attempts: the last did not finish (the worker stopped or crashed while "
-                     "processing this image)";
-    const std::string status = store_.fail(message.job_id, outcome.detail, message.request_id);
+    const ClientMessage error = ClientMessage::gave_up(attempt - 1);
+    outcome.detail = error.text();
+    const std::string status = store_.fail(message.job_id, error, message.request_id);
     log::error("job given up: its deliveries never finished",
                {{"job_id", message.job_id},
                 {"attempt", attempt},
@@ -134,13 +135,16 @@ JobOutcome JobRunner::on_failure(const JobMessage& message, int attempt, const F
     const Json::Int64 job_id = message.job_id;
     JobOutcome outcome;
     outcome.attempt = attempt;
-    outcome.detail = failure.what();
+    outcome.detail = failure.detail();
+    // The log line (with the request id) keeps the detail; the image records only the client's
+    // text, which names no host, address or port.
     if (should_retry(failure.kind(), attempt, retry_.max_attempts)) {
         outcome.kind = JobOutcome::Kind::kRetry;
         outcome.retry_delay = retry_delay(attempt, retry_.base_delay);
         log::warn("job failed, will retry",
                   {{"job_id", job_id},
-                   {"error", failure.what()},
+                   {"error", failure.detail()},
+                   {"client_error", failure.client_message().text()},
                    {"attempt", attempt},
                    {"max_attempts", retry_.max_attempts},
                    {"retry_in_ms", Json::Int64(outcome.retry_delay.count())}});
@@ -148,9 +152,11 @@ JobOutcome JobRunner::on_failure(const JobMessage& message, int attempt, const F
     }
     outcome.kind = JobOutcome::Kind::kFailed;
     // Throws when even this cannot be recorded; the consumer then dead-letters the message.
-    const std::string status = store_.fail(message.job_id, failure.what(), message.request_id);
+    const std::string status =
+        store_.fail(message.job_id, failure.client_message(), message.request_id);
     log::warn("job failed", {{"job_id", job_id},
-                             {"error", failure.what()},
+                             {"error", failure.detail()},
+                             {"client_error", failure.client_message().text()},
                              {"failure", name_of(failure.kind())},
                              {"attempt", attempt},
                              {"status", status}});

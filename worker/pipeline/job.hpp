@@ -28,7 +28,8 @@ struct JobOutcome {
         kRetry,      ///< transient and attempts left: to the delay queue, then ack
     };
     Kind kind = Kind::kCompleted;
-    std::string detail;                        ///< the final status, skip reason, or error
+    /// The final status, the skip reason, or the error in full (for the log, not for clients).
+    std::string detail;
     std::chrono::milliseconds retry_delay{0};  ///< kRetry only
     /// The attempt this run counted as: the delivery's, or more when the database counted more
     /// starts (deliveries that never finished: the worker crashed or was stopped).

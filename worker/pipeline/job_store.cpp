@@ -5,6 +5,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/redact.hpp"
 #include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
 
@@ -48,14 +49,16 @@ std::string first_line(const char* text) {
 /// The "status" member of what complete_image_job and fail_image_job return.
 std::string status_of(const Json::Value& result, const char* function) {
     if (!result.isObject() || !result["status"].isString()) {
-        throw transient_failure(std::string("database: ") + function + " returned no status");
+        throw transient_failure(ClientMessage::internal_error(),
+                                std::string("database: ") + function + " returned no status");
     }
     return result["status"].asString();
 }
 
 std::string single_value(const pqxx::result& result) {
     if (result.size() != 1 || result[0][0].is_null()) {
-        throw transient_failure("database: the api function returned no value");
+        throw transient_failure(ClientMessage::internal_error(),
+                                "database: the api function returned no value");
     }
     return result[0][0].c_str();
 }
@@ -143,16 +146,19 @@ Json::Value PgJobStore::call(int64_t job_id, const std::function<std::string(Ses
             std::string error;
             std::optional<Json::Value> value = json::parse_strict(text, &error);
             if (!value) {
-                throw transient_failure("database: the api function returned invalid JSON: " +
-                                        error);
+                throw transient_failure(
+                    ClientMessage::internal_error(),
+                    "database: the api function returned invalid JSON: " + error);
             }
             return *value;
         } catch (const pqxx::broken_connection& error) {
-            unavailable = first_line(error.what());
+            // libpq quotes a malformed URL, password and all.
+            unavailable = redact_url_in(first_line(error.what()), url_);
         } catch (const pqxx::sql_error& error) {
             if (!is_unavailable(error.sqlstate())) {
                 // A function raising, a missing function or grant: not cured by reconnecting.
-                throw transient_failure("database: " + first_line(error.what()));
+                throw transient_failure(ClientMessage::internal_error(),
+                                        "database: " + first_line(error.what()));
             }
             unavailable = first_line(error.what());
         }
@@ -179,7 +185,8 @@ StartDecision PgJobStore::start(int64_t job_id, const std::string& request_id) {
     try {
         return parse_start_decision(result);
     } catch (const std::runtime_error& error) {
-        throw transient_failure(std::string("database: ") + error.what());
+        throw transient_failure(ClientMessage::internal_error(),
+                                std::string("database: ") + error.what());
     }
 }
 
@@ -193,11 +200,11 @@ std::string PgJobStore::complete(int64_t job_id, const CompletedImage& image,
     return status_of(result, "api.complete_image_job");
 }
 
-std::string PgJobStore::fail(int64_t job_id, const std::string& error,
+std::string PgJobStore::fail(int64_t job_id, const ClientMessage& error,
                              const std::string& request_id) {
     const Json::Value result = call(job_id, [&](Session& s) {
         pqxx::nontransaction tx(s.connection);
-        return single_value(tx.exec_prepared(kFail, job_id, error, nullable(request_id)));
+        return single_value(tx.exec_prepared(kFail, job_id, error.text(), nullable(request_id)));
     });
     return status_of(result, "api.fail_image_job");
 }

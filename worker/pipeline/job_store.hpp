@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "worker/pipeline/failure.hpp"
+
 namespace pms::worker {
 
 /// What api.start_image_job decided.
@@ -44,8 +46,9 @@ public:
     /// Returns the status the job ends in: "done", "superseded" or "missing".
     virtual std::string complete(int64_t job_id, const CompletedImage& image,
                                  const std::string& request_id) = 0;
-    /// Returns the status the job ends in: "failed", "superseded" or "missing".
-    virtual std::string fail(int64_t job_id, const std::string& error,
+    /// Records `error` on the image, where API clients read it. Returns the status the job ends
+    /// in: "failed", "superseded" or "missing".
+    virtual std::string fail(int64_t job_id, const ClientMessage& error,
                              const std::string& request_id) = 0;
 };
 
@@ -64,7 +67,7 @@ public:
     StartDecision start(int64_t job_id, const std::string& request_id) override;
     std::string complete(int64_t job_id, const CompletedImage& image,
                          const std::string& request_id) override;
-    std::string fail(int64_t job_id, const std::string& error,
+    std::string fail(int64_t job_id, const ClientMessage& error,
                      const std::string& request_id) override;
 
     /// Connects now (at start-up), waiting for PostgreSQL like a call would.

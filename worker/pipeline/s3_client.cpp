@@ -113,9 +113,11 @@ void S3Client::put(const S3Object& object) {
 
     const CURLcode code = easy_.perform();
     // Every S3 failure is transient for the image: a store that is down or misconfigured (403,
-    // missing bucket) is fixed by its operator, and then the same job succeeds.
+    // missing bucket) is fixed by its operator, and then the same job succeeds. Clients learn no
+    // more than that: the details name the store's host, port and bucket.
     if (code != CURLE_OK) {
-        throw transient_failure("upload to S3 failed: " + easy_.error_message(code));
+        throw transient_failure(ClientMessage::upload_failed(),
+                                "upload to S3 failed: " + easy_.error_message(code));
     }
     const long status = easy_.info<long>(CURLINFO_RESPONSE_CODE);
     if (status < 200 || status >= 300) {
@@ -123,7 +125,7 @@ void S3Client::put(const S3Object& object) {
         if (const std::string s3_code = s3_error_code(response); !s3_code.empty()) {
             message += " " + s3_code;
         }
-        throw transient_failure(message);
+        throw transient_failure(ClientMessage::upload_failed(), message);
     }
 }
 

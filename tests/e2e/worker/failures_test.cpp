@@ -73,11 +73,11 @@ TEST(WorkerFailures, EachFailureIsRecordedWithItsError) {
         {publish_on_origin(tag + "-text.jpg", "<html>this is not a picture</html>"),
          "not an image: the bytes are not JPEG, PNG, GIF or WebP"},
         {publish_on_origin(tag + "-bomb.png", fixtures::png_header_only(60000, 60000)),
-         "image too large: 60000x60000 pixels is more than 50000000 (PMS_MAX_PIXELS)"},
+         "image too large: 60000x60000 pixels is more than 50000000"},
         {publish_on_origin(tag + "-truncated.jpg", jpeg.substr(0, jpeg.size() / 2)),
-         "corrupt jpeg image: Premature end of JPEG file"},
-        {origin_url() + "/" + tag + "-big.jpg", "image too large: more than 26214400 bytes"},
-        {origin_url() + "/loop", "download failed: Maximum (5) redirects followed"},
+         "corrupt jpeg image"},
+        {origin_url() + "/" + tag + "-big.jpg", "download too large: more than 26214400 bytes"},
+        {origin_url() + "/loop", "download failed: too many redirects"},
         // Retried twice, 2 s and 8 s later (PMS_WORKER_RETRY_DELAY), before it is final.
         {origin_url() + "/status/500", "download failed: HTTP 500", 3},
     };
@@ -102,17 +102,17 @@ TEST(WorkerFailures, AddressesOutsideTheAllowListAreRefusedOnLoopback) {
         return fixtures::jpeg(spec);
     }());
     const std::string path = "/" + tag + ".jpg";
-    const std::string other = "refused address 127.0.0.2 (loopback)";
+    // Clients are not told which address was refused (the worker's log says).
+    const std::string refused = "address not allowed";
     const std::vector<Expected> cases = {
-        {origin_on("127.0.0.2") + path, other},
-        {origin_url() + "/to-127.0.0.2" + path, other},  // a redirect from the allowed origin
-        {origin_on("[::1]") + path, "refused address ::1 (loopback)"},
-        {origin_on("2130706434") + path, other},  // 127.0.0.2 as one number
-        {origin_on("0x7f000002") + path, other},  // ... in hex
-        {origin_on("127.2") + path, other},       // ... in the short dotted form
-        {origin_on("[::ffff:127.0.0.1]") + path,  // the allowed address, IPv4-mapped
-         "refused address ::ffff:127.0.0.1 (loopback)"},
-        {origin_on("0.0.0.0") + path, "refused address 0.0.0.0 (unspecified)"},
+        {origin_on("127.0.0.2") + path, refused},
+        {origin_url() + "/to-127.0.0.2" + path, refused},  // a redirect from the allowed origin
+        {origin_on("[::1]") + path, refused},
+        {origin_on("2130706434") + path, refused},          // 127.0.0.2 as one number
+        {origin_on("0x7f000002") + path, refused},          // ... in hex
+        {origin_on("127.2") + path, refused},               // ... in the short dotted form
+        {origin_on("[::ffff:127.0.0.1]") + path, refused},  // the allowed address, IPv4-mapped
+        {origin_on("0.0.0.0") + path, refused},
     };
     std::vector<std::string> urls = urls_of(cases);
     urls.push_back(origin_url() + path);  // the allowed address itself

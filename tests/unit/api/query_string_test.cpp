@@ -6,11 +6,10 @@
 
 namespace {
 
-TEST(PercentDecode, DecodesEscapesAndPlus) {
-    EXPECT_EQ(pms::api::percent_decode("a%20b+c%2B"), "a b c+");
-    EXPECT_FALSE(pms::api::percent_decode("%2"));
-    EXPECT_FALSE(pms::api::percent_decode("%"));
-    EXPECT_FALSE(pms::api::percent_decode("%g0"));
+TEST(ParseQuery, DecodesEscapesAndPlus) {
+    const auto pairs = pms::api::parse_query("q=a%20b+c%2B");
+    ASSERT_EQ(pairs.size(), 1U);
+    EXPECT_EQ(pairs[0].second, "a b c+");
 }
 
 TEST(ParseQuery, KeepsOrderAndEmptyValues) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "client_vocabulary.hpp"
 #include "common/curl.hpp"
 #include "test_http_server.hpp"
 #include "worker/pipeline/failure.hpp"
@@ -16,15 +17,17 @@ namespace {
 
 using testing::TestHttpServer;
 
-/// The failure fetch() throws, or a failed test.
+/// The failure fetch() throws, or a failed test. Whatever the failure, what the client reads is
+/// one of the fixed texts.
 Failure fetch_failure(HttpFetcher& fetcher, const std::string& url) {
     try {
         fetcher.fetch(url);
     } catch (const Failure& failure) {
+        EXPECT_TRUE(vocabulary::IsClientText(failure.client_message().text())) << failure.detail();
         return failure;
     }
     ADD_FAILURE() << "fetch of " << url << " did not fail";
-    return transient_failure("did not fail");
+    return transient_failure(ClientMessage::internal_error(), "did not fail");
 }
 
 class FetcherTest : public ::testing::Test {
@@ -55,32 +58,37 @@ TEST(FetcherScheme, OnlyHttpAndHttps) {
 TEST_F(FetcherTest, RefusesOtherSchemesPermanently) {
     const Failure failure = fetch_failure(no_allow_, "file:///etc/passwd");
     EXPECT_TRUE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "unsupported URL scheme: only http and https are fetched");
+    EXPECT_EQ(failure.client_message().text(),
+              "unsupported URL scheme: only http and https are fetched");
 }
 
 TEST_F(FetcherTest, RefusesLoopbackAddressesWithoutConnecting) {
     const Failure a = fetch_failure(no_allow_, "http://127.0.0.2:9/a.jpg");
     EXPECT_TRUE(a.permanent());
-    EXPECT_STREQ(a.what(), "refused address 127.0.0.2 (loopback)");
+    EXPECT_EQ(a.client_message().text(), "address not allowed");
+    EXPECT_STREQ(a.detail(), "refused address 127.0.0.2 (loopback)");
 
     const Failure b = fetch_failure(no_allow_, "http://[::1]:9/a.jpg");
     EXPECT_TRUE(b.permanent());
-    EXPECT_STREQ(b.what(), "refused address ::1 (loopback)");
+    EXPECT_EQ(b.client_message().text(), "address not allowed");
+    EXPECT_STREQ(b.detail(), "refused address ::1 (loopback)");
 
     // Numeric forms resolve to the same address, which is what is checked.
     const Failure c = fetch_failure(no_allow_, "http://2130706433:9/a.jpg");
     EXPECT_TRUE(c.permanent());
-    EXPECT_STREQ(c.what(), "refused address 127.0.0.1 (loopback)");
+    EXPECT_STREQ(c.detail(), "refused address 127.0.0.1 (loopback)");
 
     const Failure d = fetch_failure(no_allow_, "http://localhost:9/a.jpg");
     EXPECT_TRUE(d.permanent());
-    EXPECT_NE(std::string(d.what()).find("refused address"), std::string::npos) << d.what();
+    EXPECT_NE(std::string(d.detail()).find("refused address"), std::string::npos) << d.detail();
+    EXPECT_EQ(d.client_message().text(), "address not allowed");
 }
 
 TEST_F(FetcherTest, AllowListExemptsOnlyTheListedAddress) {
     const Failure failure = fetch_failure(allow_local_, "http://127.0.0.2:9/a.jpg");
     EXPECT_TRUE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "refused address 127.0.0.2 (loopback)");
+    EXPECT_EQ(failure.client_message().text(), "address not allowed");
+    EXPECT_STREQ(failure.detail(), "refused address 127.0.0.2 (loopback)");
 }
 
 TEST_F(FetcherTest, DownloadsFromAnAllowedAddress) {
@@ -96,7 +104,7 @@ TEST_F(FetcherTest, ClientErrorsArePermanentWithTheirStatus) {
         [](const testing::Request&) { return TestHttpServer::response(404, "not here"); });
     const Failure failure = fetch_failure(allow_local_, server.url("/missing.jpg"));
     EXPECT_TRUE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "download failed: HTTP 404");
+    EXPECT_EQ(failure.client_message().text(), "download failed: HTTP 404");
 }
 
 TEST_F(FetcherTest, ServerErrorsAreTransient) {
@@ -104,13 +112,25 @@ TEST_F(FetcherTest, ServerErrorsAreTransient) {
         [](const testing::Request&) { return TestHttpServer::response(503, "busy"); });
     const Failure failure = fetch_failure(allow_local_, server.url("/a.jpg"));
     EXPECT_FALSE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "download failed: HTTP 503");
+    EXPECT_EQ(failure.client_message().text(), "download failed: HTTP 503");
 }
 
 TEST_F(FetcherTest, RefusedConnectionIsTransient) {
-    const Failure failure = fetch_failure(
-        allow_local_, "http://127.0.0.1:" + std::to_string(testing::closed_port()) + "/a.jpg");
+    const std::string port = std::to_string(testing::closed_port());
+    const Failure failure = fetch_failure(allow_local_, "http://127.0.0.1:" + port + "/a.jpg");
     EXPECT_FALSE(failure.permanent()) << failure.what();
+    // libcurl's "Failed to connect to 127.0.0.1 port N ...": the log's, not the client's.
+    EXPECT_EQ(failure.client_message().text(), "download failed: cannot connect");
+    EXPECT_NE(std::string(failure.detail()).find("127.0.0.1"), std::string::npos)
+        << failure.detail();
+    EXPECT_NE(std::string(failure.detail()).find(port), std::string::npos) << failure.detail();
+}
+
+TEST_F(FetcherTest, TheClientsPasswordInTheUrlStaysOutOfTheDetail) {
+    const Failure failure = fetch_failure(
+        allow_local_,
+        "http://user:hunter2@127.0.0.1:" + std::to_string(testing::closed_port()) + "/a.jpg");
+    EXPECT_EQ(std::string(failure.detail()).find("hunter2"), std::string::npos) << failure.detail();
 }
 
 TEST_F(FetcherTest, RedirectToARefusedAddressIsRefused) {
@@ -119,7 +139,8 @@ TEST_F(FetcherTest, RedirectToARefusedAddressIsRefused) {
     });
     const Failure failure = fetch_failure(allow_local_, server.url("/a.jpg"));
     EXPECT_TRUE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "refused address 127.0.0.2 (loopback)");
+    EXPECT_EQ(failure.client_message().text(), "address not allowed");
+    EXPECT_STREQ(failure.detail(), "refused address 127.0.0.2 (loopback)");
 }
 
 TEST_F(FetcherTest, FollowsAtMostFiveRedirects) {
@@ -131,6 +152,8 @@ TEST_F(FetcherTest, FollowsAtMostFiveRedirects) {
     const Failure failure = fetch_failure(allow_local_, server.url("/a"));
     EXPECT_TRUE(failure.permanent());
     EXPECT_EQ(hops.load(), 6);  // the request and five redirects
+    EXPECT_EQ(failure.client_message().text(), "download failed: too many redirects");
+    EXPECT_STREQ(failure.detail(), "download failed: Maximum (5) redirects followed");
 }
 
 TEST_F(FetcherTest, DeclaredLengthOverTheLimitIsRefusedUpFront) {
@@ -139,7 +162,7 @@ TEST_F(FetcherTest, DeclaredLengthOverTheLimitIsRefusedUpFront) {
     });
     const Failure failure = fetch_failure(allow_local_, server.url("/big.jpg"));
     EXPECT_TRUE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "image too large: more than 1000 bytes");
+    EXPECT_EQ(failure.client_message().text(), "download too large: more than 1000 bytes");
 }
 
 TEST_F(FetcherTest, UndeclaredLengthIsCappedWhileStreaming) {
@@ -149,7 +172,7 @@ TEST_F(FetcherTest, UndeclaredLengthIsCappedWhileStreaming) {
     });
     const Failure failure = fetch_failure(allow_local_, server.url("/big.jpg"));
     EXPECT_TRUE(failure.permanent());
-    EXPECT_STREQ(failure.what(), "image too large: more than 1000 bytes");
+    EXPECT_EQ(failure.client_message().text(), "download too large: more than 1000 bytes");
 }
 
 TEST_F(FetcherTest, ASlowOriginTimesOutTransiently) {
@@ -162,7 +185,9 @@ TEST_F(FetcherTest, ASlowOriginTimesOutTransiently) {
     HttpFetcher fetcher(AddressFilter::from_list({"127.0.0.1"}), quick, "test");
     const Failure failure = fetch_failure(fetcher, server.url("/slow.jpg"));
     EXPECT_FALSE(failure.permanent());
-    EXPECT_NE(std::string(failure.what()).find("timed out"), std::string::npos) << failure.what();
+    EXPECT_EQ(failure.client_message().text(), "download failed: timed out");
+    EXPECT_NE(std::string(failure.detail()).find("timed out"), std::string::npos)
+        << failure.detail();
 }
 
 TEST_F(FetcherTest, ExactlyTheLimitIsAccepted) {

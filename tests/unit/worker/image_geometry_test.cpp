@@ -68,24 +68,28 @@ TEST(Orientation, StoredTargetFitsTheUprightImage) {
 }
 
 TEST(PixelLimit, RefusesMoreThanTheLimitWithTheSizeInTheMessage) {
-    EXPECT_NO_THROW(check_pixel_limit(Size{5000, 10000}, 50'000'000, "png"));
+    EXPECT_NO_THROW(check_pixel_limit(Size{5000, 10000}, 50'000'000, gd::Format::kPng));
     try {
-        check_pixel_limit(Size{60000, 60000}, 50'000'000, "png");
+        check_pixel_limit(Size{60000, 60000}, 50'000'000, gd::Format::kPng);
         FAIL() << "no failure";
     } catch (const Failure& failure) {
         EXPECT_TRUE(failure.permanent());
-        EXPECT_STREQ(failure.what(),
+        EXPECT_EQ(failure.client_message().text(),
+                  "image too large: 60000x60000 pixels is more than 50000000");
+        // The setting's name is the operator's business.
+        EXPECT_STREQ(failure.detail(),
                      "image too large: 60000x60000 pixels is more than 50000000 (PMS_MAX_PIXELS)");
     }
 }
 
 TEST(PixelLimit, EmptyImagesAreCorrupt) {
     try {
-        check_pixel_limit(Size{0, 100}, 50'000'000, "gif");
+        check_pixel_limit(Size{0, 100}, 50'000'000, gd::Format::kGif);
         FAIL() << "no failure";
     } catch (const Failure& failure) {
         EXPECT_TRUE(failure.permanent());
-        EXPECT_STREQ(failure.what(), "corrupt gif image: it claims 0x100 pixels");
+        EXPECT_EQ(failure.client_message().text(), "corrupt gif image");
+        EXPECT_STREQ(failure.detail(), "corrupt gif image: it claims 0x100 pixels");
     }
 }
 

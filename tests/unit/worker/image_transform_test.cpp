@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "client_vocabulary.hpp"
 #include "common/gd_image.hpp"
 #include "image_fixtures.hpp"
 #include "worker/pipeline/failure.hpp"
@@ -33,16 +34,23 @@ std::string png_of(int width, int height) {
     return image.encode_png();
 }
 
+/// What a permanent failure of transform() records on the image, and what it logs.
+struct Refusal {
+    std::string client;
+    std::string detail;
+};
+
 /// The permanent failure transform() throws, or a failed test.
-std::string permanent_error(const std::string& source, const TransformOptions& options = {}) {
+Refusal refusal(const std::string& source, const TransformOptions& options = {}) {
     try {
         transform(source, options);
     } catch (const Failure& failure) {
-        EXPECT_TRUE(failure.permanent()) << failure.what();
-        return failure.what();
+        EXPECT_TRUE(failure.permanent()) << failure.detail();
+        EXPECT_TRUE(vocabulary::IsClientText(failure.client_message().text()));
+        return {failure.client_message().text(), failure.detail()};
     }
     ADD_FAILURE() << "transform did not fail";
-    return "";
+    return {};
 }
 
 /// True when the colour at (x, y) is within `tolerance` of `expected` in every channel.
@@ -126,14 +134,15 @@ TEST(Transform, ShrinksLargeJpegsWhileDecoding) {
 }
 
 TEST(Transform, NonImagesFailPermanently) {
-    EXPECT_EQ(permanent_error("<html>not an image</html>"),
+    EXPECT_EQ(refusal("<html>not an image</html>").client,
               "not an image: the bytes are not JPEG, PNG, GIF or WebP");
 }
 
 TEST(Transform, CorruptPngFailsWithLibgdsReason) {
     const std::string png = png_of(200, 100);
-    const std::string error = permanent_error(png.substr(0, 40));
-    EXPECT_NE(error.find("cannot decode png image"), std::string::npos) << error;
+    const Refusal error = refusal(png.substr(0, 40));
+    EXPECT_EQ(error.client, "corrupt png image");
+    EXPECT_NE(error.detail.find("cannot decode png image"), std::string::npos) << error.detail;
 }
 
 TEST(Transform, TruncatedJpegFailsInsteadOfComingOutHalfGrey) {
@@ -142,11 +151,12 @@ TEST(Transform, TruncatedJpegFailsInsteadOfComingOutHalfGrey) {
     spec.height = 480;
     spec.colour = [](int x, int y) { return marked_corner(x, y, 640, 480); };
     const std::string jpeg = fixtures::jpeg(spec);
-    EXPECT_EQ(permanent_error(jpeg.substr(0, jpeg.size() / 2)),
+    EXPECT_EQ(refusal(jpeg.substr(0, jpeg.size() / 2)).client, "corrupt jpeg image");
+    EXPECT_EQ(refusal(jpeg.substr(0, jpeg.size() / 2)).detail,
               "corrupt jpeg image: Premature end of JPEG file");
     spec.progressive = true;
     const std::string progressive = fixtures::jpeg(spec);
-    EXPECT_EQ(permanent_error(progressive.substr(0, progressive.size() * 2 / 3)),
+    EXPECT_EQ(refusal(progressive.substr(0, progressive.size() * 2 / 3)).detail,
               "corrupt jpeg image: Premature end of JPEG file");
 }
 
@@ -160,12 +170,15 @@ TEST(Transform, CorruptJpegDataFailsWithLibjpegsMessage) {
     for (size_t i = jpeg.size() / 2; i < jpeg.size() / 2 + 64; ++i) {
         jpeg[i] = static_cast<char>(i % 3 == 0 ? 0xFF : 0xD3);
     }
-    const std::string error = permanent_error(jpeg);
-    EXPECT_EQ(error.rfind("corrupt jpeg image: ", 0), 0U) << error;
+    const Refusal error = refusal(jpeg);
+    EXPECT_EQ(error.client, "corrupt jpeg image");
+    EXPECT_EQ(error.detail.rfind("corrupt jpeg image: ", 0), 0U) << error.detail;
 }
 
 TEST(Transform, HeadersClaimingTooManyPixelsAreRefusedBeforeDecoding) {
-    EXPECT_EQ(permanent_error(fixtures::png_header_only(60000, 60000)),
+    EXPECT_EQ(refusal(fixtures::png_header_only(60000, 60000)).client,
+              "image too large: 60000x60000 pixels is more than 50000000");
+    EXPECT_EQ(refusal(fixtures::png_header_only(60000, 60000)).detail,
               "image too large: 60000x60000 pixels is more than 50000000 (PMS_MAX_PIXELS)");
 
     // A tiny JPEG whose frame header claims 60000x60000.
@@ -180,8 +193,7 @@ TEST(Transform, HeadersClaimingTooManyPixelsAreRefusedBeforeDecoding) {
     jpeg[sof + 6] = static_cast<char>(0x60);
     jpeg[sof + 7] = static_cast<char>(0xEA);  // width
     jpeg[sof + 8] = static_cast<char>(0x60);
-    EXPECT_EQ(permanent_error(jpeg),
-              "image too large: 60000x60000 pixels is more than 50000000 (PMS_MAX_PIXELS)");
+    EXPECT_EQ(refusal(jpeg).client, "image too large: 60000x60000 pixels is more than 50000000");
 }
 
 TEST(Transform, ThePixelLimitIsInclusive) {
@@ -189,8 +201,8 @@ TEST(Transform, ThePixelLimitIsInclusive) {
     options.decode.max_pixels = 300 * 200;
     EXPECT_NO_THROW(transform(png_of(300, 200), options));
     options.decode.max_pixels = 300 * 200 - 1;
-    EXPECT_EQ(permanent_error(png_of(300, 200), options),
-              "image too large: 300x200 pixels is more than 59999 (PMS_MAX_PIXELS)");
+    EXPECT_EQ(refusal(png_of(300, 200), options).client,
+              "image too large: 300x200 pixels is more than 59999");
 }
 
 TEST(Transform, ProgressiveGreyAndCmykJpegs) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "common/json.hpp"
+#include "common/log.hpp"
+#include "worker/pipeline/failure.hpp"
 
 namespace pms::worker {
 namespace {
@@ -42,6 +44,20 @@ TEST(StartDecision, RejectsOtherShapes) {
     EXPECT_THROW(parse_start_decision(parse(R"({"action":"dance"})")), std::runtime_error);
     EXPECT_THROW(parse_start_decision(parse(R"({"action":"process","product_id":2})")),
                  std::runtime_error);
+}
+
+TEST(PgJobStore, TheLogMasksThePasswordOfAMalformedUrl) {
+    // libpq refuses this URL before connecting anywhere, quoting it whole in its message.
+    log::init("pms-worker-unit-tests", "warn");
+    PgJobStore store("postgresql://pms:s3cret@[::1/pms",
+                     [](std::chrono::milliseconds) { return false; });
+    ::testing::internal::CaptureStderr();
+    EXPECT_THROW(store.connect(), Interrupted);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    log::init("pms-worker-unit-tests", "error");
+    EXPECT_NE(log.find("PostgreSQL unreachable"), std::string::npos) << log;
+    EXPECT_NE(log.find("postgresql://pms:***@[::1/pms"), std::string::npos) << log;
+    EXPECT_EQ(log.find("s3cret"), std::string::npos) << log;
 }
 
 }  // namespace

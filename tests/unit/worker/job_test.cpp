@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "client_vocabulary.hpp"
 #include "common/gd_image.hpp"
 #include "common/log.hpp"
 #include "common/sha256.hpp"
@@ -38,9 +39,9 @@ struct FakeStore : JobStore {
         completed.emplace_back(job_id, image);
         return "done";
     }
-    std::string fail(int64_t job_id, const std::string& error,
+    std::string fail(int64_t job_id, const ClientMessage& error,
                      const std::string& /*request_id*/) override {
-        failed.emplace_back(job_id, error);
+        failed.emplace_back(job_id, error.text());
         return "failed";
     }
 };
@@ -136,7 +137,7 @@ TEST_F(JobTest, SkipsWhatTheDatabaseSaysToSkip) {
 }
 
 TEST_F(JobTest, PermanentFailuresAreRecordedAtOnce) {
-    source_.failure = permanent_failure("download failed: HTTP 404");
+    source_.failure = Failure(FailureKind::kPermanent, ClientMessage::http_status(404));
     const JobOutcome outcome = run(1);
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::kFailed);
     ASSERT_EQ(store_.failed.size(), 1U);
@@ -153,7 +154,8 @@ TEST_F(JobTest, NonImagesFailPermanently) {
 }
 
 TEST_F(JobTest, TransientFailuresRetryWithBackoff) {
-    objects_.failure = transient_failure("upload to S3 failed: Couldn't connect to server");
+    objects_.failure = transient_failure(ClientMessage::upload_failed(),
+                                         "upload to S3 failed: Couldn't connect to server");
     JobOutcome outcome = run(1);
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::kRetry);
     EXPECT_EQ(outcome.retry_delay, std::chrono::milliseconds(2000));
@@ -165,21 +167,68 @@ TEST_F(JobTest, TransientFailuresRetryWithBackoff) {
 }
 
 TEST_F(JobTest, TheLastAttemptRecordsTheFailure) {
-    objects_.failure = transient_failure("upload to S3 failed: HTTP 503");
+    objects_.failure =
+        transient_failure(ClientMessage::upload_failed(), "upload to S3 failed: HTTP 503 SlowDown");
     const JobOutcome outcome = run(3);
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::kFailed);
     ASSERT_EQ(store_.failed.size(), 1U);
-    EXPECT_EQ(store_.failed[0].second, "upload to S3 failed: HTTP 503");
+    EXPECT_EQ(store_.failed[0].second, "upload failed");
+    EXPECT_EQ(outcome.detail, "upload to S3 failed: HTTP 503 SlowDown");
+}
+
+TEST_F(JobTest, TheImageRecordsTheClientTextNeverTheDetail) {
+    const std::string detail =
+        "download failed: Failed to connect to 10.0.0.7 port 28900 after 0 ms: Couldn't connect "
+        "to server";
+    source_.failure =
+        Failure(FailureKind::kTransient, ClientMessage::transfer(CURLE_COULDNT_CONNECT), detail);
+    const JobOutcome outcome = run(3);
+    EXPECT_EQ(outcome.kind, JobOutcome::Kind::kFailed);
+    ASSERT_EQ(store_.failed.size(), 1U);
+    EXPECT_EQ(store_.failed[0].second, "download failed: cannot connect");
+    EXPECT_TRUE(vocabulary::IsClientText(store_.failed[0].second));
+    EXPECT_EQ(outcome.detail, detail);  // what the log line carries
 }
 
 TEST_F(JobTest, RedeliveriesThatNeverFinishedCountAsAttempts) {
     // The worker crashed on deliveries 1 and 2 of a job: the message comes back still saying
     // attempt 1, but the database counted three starts.
     store_.decision.attempts = 3;
-    objects_.failure = transient_failure("upload to S3 failed: HTTP 503");
+    objects_.failure =
+        transient_failure(ClientMessage::upload_failed(), "upload to S3 failed: HTTP 503");
     const JobOutcome outcome = run(1);
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::kFailed) << "attempt 3 of 3 was the last";
     EXPECT_EQ(outcome.attempt, 3);
+}
+
+TEST_F(JobTest, TheLogLineKeepsTheDetailAndTheRequestId) {
+    source_.failure =
+        Failure(FailureKind::kTransient, ClientMessage::transfer(CURLE_COULDNT_CONNECT),
+                "download failed: Failed to connect to 10.0.0.7 port 28900 after 0 "
+                "ms: Couldn't connect to server");
+    log::init("pms-worker-unit-tests", "warn");
+    log::set_request_id(message_.request_id);  // as the worker pool does around a job
+    ::testing::internal::CaptureStderr();
+    run(3);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    log::set_request_id("");
+    log::init("pms-worker-unit-tests", "error");
+    EXPECT_NE(log.find("\"message\":\"job failed\""), std::string::npos) << log;
+    EXPECT_NE(log.find("\"request_id\":\"req-42\""), std::string::npos) << log;
+    EXPECT_NE(log.find("10.0.0.7 port 28900"), std::string::npos) << log;
+    EXPECT_NE(log.find("\"client_error\":\"download failed: cannot connect\""), std::string::npos)
+        << log;
+}
+
+TEST_F(JobTest, TheLoggedSourceUrlHasNoPassword) {
+    store_.decision.source_url = "http://user:hunter2@origin.test/current.png";
+    log::init("pms-worker-unit-tests", "debug");
+    ::testing::internal::CaptureStderr();
+    run(1);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    log::init("pms-worker-unit-tests", "error");
+    EXPECT_NE(log.find("http://user:***@origin.test/current.png"), std::string::npos) << log;
+    EXPECT_EQ(log.find("hunter2"), std::string::npos) << log;
 }
 
 TEST_F(JobTest, AJobWhoseDeliveriesKeepDyingIsGivenUp) {
@@ -196,7 +245,8 @@ TEST_F(JobTest, AJobWhoseDeliveriesKeepDyingIsGivenUp) {
 
 TEST_F(JobTest, RetriesCarryTheAttemptTheyCountedAs) {
     store_.decision.attempts = 2;
-    objects_.failure = transient_failure("upload to S3 failed: HTTP 503");
+    objects_.failure =
+        transient_failure(ClientMessage::upload_failed(), "upload to S3 failed: HTTP 503");
     const JobOutcome outcome = run(1);
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::kRetry);
     EXPECT_EQ(outcome.attempt, 2);
@@ -211,6 +261,11 @@ TEST_F(JobTest, UnforeseenErrorsCountAsTransient) {
     const JobOutcome outcome = runner.run(message_, 1);
     EXPECT_EQ(outcome.kind, JobOutcome::Kind::kRetry);
     EXPECT_EQ(outcome.detail, "internal error: boom");
+
+    const JobOutcome last = runner.run(message_, 3);
+    EXPECT_EQ(last.kind, JobOutcome::Kind::kFailed);
+    ASSERT_EQ(store_.failed.size(), 1U);
+    EXPECT_EQ(store_.failed[0].second, "internal error");
 }
 
 TEST_F(JobTest, InterruptionPropagates) {

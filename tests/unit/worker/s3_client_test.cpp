@@ -161,12 +161,14 @@ TEST_F(S3ClientTest, ErrorsAreTransientAndNameTheS3Code) {
         FAIL() << "no failure";
     } catch (const Failure& failure) {
         EXPECT_FALSE(failure.permanent());
-        EXPECT_STREQ(failure.what(), "upload to S3 failed: HTTP 403 SignatureDoesNotMatch");
+        EXPECT_EQ(failure.client_message().text(), "upload failed");
+        EXPECT_STREQ(failure.detail(), "upload to S3 failed: HTTP 403 SignatureDoesNotMatch");
     }
 }
 
 TEST_F(S3ClientTest, UnreachableStoreIsTransient) {
-    S3Client client(settings_for("http://127.0.0.1:" + std::to_string(testing::closed_port())));
+    const std::string port = std::to_string(testing::closed_port());
+    S3Client client(settings_for("http://127.0.0.1:" + port));
     S3Object object;
     object.key = "products/1/a.jpg";
     object.body = "x";
@@ -177,7 +179,11 @@ TEST_F(S3ClientTest, UnreachableStoreIsTransient) {
         FAIL() << "no failure";
     } catch (const Failure& failure) {
         EXPECT_FALSE(failure.permanent());
-        EXPECT_EQ(std::string(failure.what()).rfind("upload to S3 failed: ", 0), 0U);
+        // The store's address and port are for the log only.
+        EXPECT_EQ(failure.client_message().text(), "upload failed");
+        const std::string detail = failure.detail();
+        EXPECT_EQ(detail.rfind("upload to S3 failed: ", 0), 0U) << detail;
+        EXPECT_NE(detail.find(port), std::string::npos) << detail;
     }
 }
 
