@@ -3,7 +3,7 @@
 #   the database and its command  <prefix>/share/pms/db/ (migrate, migrations/, functions/, triggers/)
 #   the systemd units             PMS_SYSTEMD_UNIT_DIR (/lib/systemd/system for the prefix /usr)
 #   the nginx server file         <sysconf>/nginx/sites-available/pms.conf
-#   the example settings          <sysconf>/pms/pms.env.example
+#   the example settings          <sysconf>/pms/{api,bridge,worker,migrate}.env.example
 #   the README                    <prefix>/share/doc/pms/
 # where <sysconf> is /etc for the prefixes /usr and / (GNUInstallDirs), else <prefix>/etc.
 #
@@ -65,5 +65,9 @@ configure_file(${PROJECT_SOURCE_DIR}/nginx/pms.conf.in ${PROJECT_BINARY_DIR}/ngi
 install(FILES ${PROJECT_BINARY_DIR}/nginx/pms.conf
         DESTINATION ${PMS_SYSCONFDIR}/nginx/sites-available)
 
-install(FILES ${PROJECT_SOURCE_DIR}/systemd/pms.env.example DESTINATION ${PMS_SYSCONFDIR}/pms)
+install(FILES ${PROJECT_SOURCE_DIR}/systemd/api.env.example
+              ${PROJECT_SOURCE_DIR}/systemd/bridge.env.example
+              ${PROJECT_SOURCE_DIR}/systemd/worker.env.example
+              ${PROJECT_SOURCE_DIR}/systemd/migrate.env.example
+        DESTINATION ${PMS_SYSCONFDIR}/pms)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${PMS_DOCDIR})

@@ -14,73 +14,76 @@ constexpr unsigned kAll = kApi | kBridge | kWorker;
 
 const std::vector<Setting>& all_settings() {
     static const std::vector<Setting> table = {
-        {"PMS_DATABASE_URL", "postgresql://pms@127.0.0.1:5432/pms", nullptr, kAll,
-         "libpq URI of the database (db/migrate connects with it as the owner)"},
-        {"PMS_API_DATABASE_URL", "", "PMS_DATABASE_URL", kApi,
-         "libpq URI pms-api connects with (role pms_api)"},
-        {"PMS_BRIDGE_DATABASE_URL", "", "PMS_DATABASE_URL", kBridge,
-         "libpq URI pms-bridge connects with (role pms_worker)"},
-        {"PMS_WORKER_DATABASE_URL", "", "PMS_DATABASE_URL", kWorker,
-         "libpq URI pms-worker connects with (role pms_worker)"},
-        {"PMS_REDIS_URL", "redis://127.0.0.1:6379/0", nullptr, kApi | kBridge,
+        {"PMS_DATABASE_URL", "postgresql://pms@127.0.0.1:5432/pms", kMigrate,
+         "libpq URI of the database as its owner, for db/migrate only"},
+        {"PMS_API_DATABASE_URL", "", kApi,
+         "libpq URI pms-api connects with (role pms_api); required"},
+        {"PMS_BRIDGE_DATABASE_URL", "", kBridge,
+         "libpq URI pms-bridge connects with (role pms_bridge); required"},
+        {"PMS_WORKER_DATABASE_URL", "", kWorker,
+         "libpq URI pms-worker connects with (role pms_worker); required"},
+        {"PMS_REDIS_URL", "redis://127.0.0.1:6379/0", kApi | kBridge,
          "Redis for the product cache: redis://[:password@]host[:port][/db]"},
-        {"PMS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f", nullptr, kBridge | kWorker,
+        {"PMS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f", kBridge | kWorker,
          "RabbitMQ: amqp://user:password@host:port/vhost (the vhost \"/\" is written %2f)"},
-        {"PMS_AMQP_QUORUM", "0", nullptr, kBridge | kWorker,
+        {"PMS_AMQP_QUORUM", "0", kBridge | kWorker,
          "1 declares the queues as quorum queues (a new broker or new queues only)"},
-        {"PMS_S3_ENDPOINT", "http://127.0.0.1:9000", nullptr, kWorker,
+        {"PMS_S3_ENDPOINT", "http://127.0.0.1:9000", kWorker,
          "S3-compatible endpoint (path-style requests)"},
-        {"PMS_S3_BUCKET", "pms-images", nullptr, kWorker, "bucket for compressed images"},
-        {"PMS_S3_REGION", "us-east-1", nullptr, kWorker, "region used in the SigV4 signature"},
-        {"PMS_S3_ACCESS_KEY", "", nullptr, kWorker, "S3 access key id"},
-        {"PMS_S3_SECRET_KEY", "", nullptr, kWorker, "S3 secret access key"},
-        {"PMS_S3_PUBLIC_URL", "", nullptr, kWorker,
+        {"PMS_S3_BUCKET", "pms-images", kWorker, "bucket for compressed images"},
+        {"PMS_S3_REGION", "us-east-1", kWorker, "region used in the SigV4 signature"},
+        {"PMS_S3_ACCESS_KEY", "", kWorker, "S3 access key id"},
+        {"PMS_S3_SECRET_KEY", "", kWorker, "S3 secret access key"},
+        {"PMS_S3_PUBLIC_URL", "", kWorker,
          "base URL of compressed images as clients see them (default: endpoint/bucket)"},
-        {"PMS_API_LISTEN", "unix:/run/pms/api.sock", nullptr, kApi,
+        {"PMS_API_LISTEN", "unix:/run/pms/api.sock", kApi,
          "FastCGI socket when not socket-activated: unix:/path or host:port"},
-        {"PMS_API_WORKERS", "", nullptr, kApi, "pre-forked children (default: number of CPUs)"},
-        {"PMS_API_DATABASE_CONNECTIONS", "4", nullptr, kApi,
+        {"PMS_API_LISTEN_PUBLIC", "0", kApi,
+         "1 lets PMS_API_LISTEN be a TCP address other hosts can reach; by default only loopback "
+         "(127.0.0.0/8, ::1) or a unix socket"},
+        {"PMS_API_WORKERS", "", kApi, "pre-forked children (default: number of CPUs)"},
+        {"PMS_API_DATABASE_CONNECTIONS", "4", kApi,
          "PostgreSQL connections per child: its requests that wait on PostgreSQL run that many at "
          "once"},
-        {"PMS_API_MAX_BODY", "1048576", nullptr, kApi,
+        {"PMS_API_MAX_BODY", "1048576", kApi,
          "largest request body accepted, in bytes (keep nginx's client_max_body_size equal)"},
-        {"PMS_JWT_SECRET", "", nullptr, kApi,
+        {"PMS_JWT_SECRET", "", kApi,
          "shared secret of HS256 tokens, at least 32 bytes (this or PMS_JWT_JWKS_FILE is "
          "required)"},
-        {"PMS_JWT_JWKS_FILE", "", nullptr, kApi,
+        {"PMS_JWT_JWKS_FILE", "", kApi,
          "JWKS file with the public keys of RS256 and ES256 tokens (re-read on SIGHUP)"},
-        {"PMS_JWT_AUDIENCE", "", nullptr, kApi, "when set, a token's aud must name it"},
-        {"PMS_JWT_ISSUER", "", nullptr, kApi, "when set, a token's iss must be it"},
-        {"PMS_AUTH_READS", "public", nullptr, kApi,
+        {"PMS_JWT_AUDIENCE", "", kApi, "when set, a token's aud must name it"},
+        {"PMS_JWT_ISSUER", "", kApi, "when set, a token's iss must be it"},
+        {"PMS_AUTH_READS", "public", kApi,
          "who may read products: public (anyone, no token needed) or authenticated (a valid "
          "token)"},
-        {"PMS_CACHE_TTL", "1800", nullptr, kApi | kBridge,
+        {"PMS_CACHE_TTL", "1800", kApi | kBridge,
          "seconds a cached product (and its version floor) lives in Redis"},
-        {"PMS_WORKER_CONCURRENCY", "", nullptr, kWorker,
+        {"PMS_WORKER_CONCURRENCY", "", kWorker,
          "jobs processed at once, one thread each (default: number of CPUs)"},
-        {"PMS_WORKER_PREFETCH", "", nullptr, kWorker,
+        {"PMS_WORKER_PREFETCH", "", kWorker,
          "unacknowledged jobs the broker may send (default and minimum: PMS_WORKER_CONCURRENCY)"},
-        {"PMS_WORKER_MAX_ATTEMPTS", "3", nullptr, kWorker,
+        {"PMS_WORKER_MAX_ATTEMPTS", "3", kWorker,
          "deliveries of a job before a transient failure is final (then it is dead-lettered)"},
-        {"PMS_WORKER_RETRY_DELAY", "2", nullptr, kWorker,
+        {"PMS_WORKER_RETRY_DELAY", "2", kWorker,
          "seconds before the first retry of a job; each further retry waits 4 times longer"},
-        {"PMS_IMAGE_MAX_WIDTH", "800", nullptr, kWorker, "width the image is fitted into"},
-        {"PMS_IMAGE_MAX_HEIGHT", "600", nullptr, kWorker, "height the image is fitted into"},
-        {"PMS_IMAGE_QUALITY", "75", nullptr, kWorker, "quality of the output (1-100)"},
-        {"PMS_IMAGE_FORMAT", "jpeg", nullptr, kWorker, "format of the output: jpeg or webp"},
-        {"PMS_IMAGE_PROGRESSIVE", "0", nullptr, kWorker, "1 writes progressive JPEGs"},
-        {"PMS_MAX_PIXELS", "50000000", nullptr, kWorker,
+        {"PMS_IMAGE_MAX_WIDTH", "800", kWorker, "width the image is fitted into"},
+        {"PMS_IMAGE_MAX_HEIGHT", "600", kWorker, "height the image is fitted into"},
+        {"PMS_IMAGE_QUALITY", "75", kWorker, "quality of the output (1-100)"},
+        {"PMS_IMAGE_FORMAT", "jpeg", kWorker, "format of the output: jpeg or webp"},
+        {"PMS_IMAGE_PROGRESSIVE", "0", kWorker, "1 writes progressive JPEGs"},
+        {"PMS_MAX_PIXELS", "50000000", kWorker,
          "largest source image in pixels; larger ones fail without being decoded"},
-        {"PMS_FETCH_ALLOW", "", nullptr, kWorker,
+        {"PMS_FETCH_ALLOW", "", kWorker,
          "comma-separated IP addresses exempt from the download address filter"},
-        {"PMS_FETCH_MAX_BYTES", "26214400", nullptr, kWorker, "largest download accepted"},
-        {"PMS_FETCH_TIMEOUT", "30", nullptr, kWorker, "seconds a download may take in all"},
-        {"PMS_BRIDGE_BATCH", "500", nullptr, kBridge, "outbox rows published per transaction"},
-        {"PMS_BRIDGE_POLL_INTERVAL", "5", nullptr, kBridge,
+        {"PMS_FETCH_MAX_BYTES", "26214400", kWorker, "largest download accepted"},
+        {"PMS_FETCH_TIMEOUT", "30", kWorker, "seconds a download may take in all"},
+        {"PMS_BRIDGE_BATCH", "500", kBridge, "outbox rows published per transaction"},
+        {"PMS_BRIDGE_POLL_INTERVAL", "5", kBridge,
          "seconds between outbox polls when no NOTIFY arrives"},
-        {"PMS_BRIDGE_STATS_INTERVAL", "60", nullptr, kBridge,
+        {"PMS_BRIDGE_STATS_INTERVAL", "60", kBridge,
          "seconds between status reports: delivery rate and backlog in the log and the database"},
-        {"PMS_LOG_LEVEL", "info", nullptr, kAll, "debug, info, warn or error"},
+        {"PMS_LOG_LEVEL", "info", kAll, "debug, info, warn or error"},
     };
     return table;
 }
@@ -110,10 +113,16 @@ std::string Config::string(std::string_view name) const {
     if (const char* value = environment(setting.name)) {
         return value;
     }
-    if (setting.fallback != nullptr) {
-        return string(setting.fallback);
-    }
     return setting.default_value;
+}
+
+std::string Config::required(std::string_view name) const {
+    std::string value = string(name);
+    if (value.empty()) {
+        const Setting& setting = find_setting(name);
+        throw ConfigError(std::string(setting.name) + " must be set: " + setting.help);
+    }
+    return value;
 }
 
 long Config::integer(std::string_view name, long min, long max) const {
@@ -154,8 +163,6 @@ std::string describe_settings(Program program) {
         out << "  " << setting.name << "\n      " << setting.help;
         if (*setting.default_value != '\0') {
             out << " (default: " << setting.default_value << ")";
-        } else if (setting.fallback != nullptr) {
-            out << " (default: " << setting.fallback << ")";
         }
         out << "\n";
     }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "fcgi/auth/jwks.hpp"
+#include "fcgi/listen_socket.hpp"
 
 namespace pms::api {
 
@@ -25,6 +26,11 @@ std::optional<std::string> optional_setting(const Config& config, std::string_vi
 ApiConfig ApiConfig::from(const Config& config) {
     ApiConfig c;
     c.listen = config.string("PMS_API_LISTEN");
+    c.listen_public = config.integer("PMS_API_LISTEN_PUBLIC", 0, 1) == 1;
+    // Socket activation ignores PMS_API_LISTEN: a stale value there must not stop the start.
+    if (!systemd_passes_socket()) {
+        c.listen = checked_listen_address(c.listen, c.listen_public);
+    }
     if (config.string("PMS_API_WORKERS").empty()) {
         c.workers = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
     } else {
@@ -32,7 +38,7 @@ ApiConfig ApiConfig::from(const Config& config) {
     }
     c.database_connections =
         static_cast<int>(config.integer("PMS_API_DATABASE_CONNECTIONS", 1, 64));
-    c.database_url = config.string("PMS_API_DATABASE_URL");
+    c.database_url = config.required("PMS_API_DATABASE_URL");
     c.redis_url = config.string("PMS_REDIS_URL");
     c.cache_ttl = std::chrono::seconds(config.integer("PMS_CACHE_TTL", 1, 86400 * 30));
     c.max_body_bytes = static_cast<size_t>(config.integer("PMS_API_MAX_BODY", 1024, 64L << 20));

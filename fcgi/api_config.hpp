@@ -11,6 +11,8 @@ namespace pms::api {
 
 struct ApiConfig {
     std::string listen;
+    /// PMS_API_LISTEN_PUBLIC=1: `listen` may be an address that other hosts reach.
+    bool listen_public = false;
     int workers = 1;
     /// PostgreSQL connections (and lanes, fcgi/lanes.hpp) per child.
     int database_connections = 4;

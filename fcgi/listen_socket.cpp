@@ -1,8 +1,10 @@
 /// Opening or inheriting the listening socket.
 #include "fcgi/listen_socket.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -13,6 +15,8 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+
+#include "common/config.hpp"
 
 namespace pms::api {
 
@@ -27,10 +31,7 @@ constexpr int kSystemdFirstFd = 3;  // SD_LISTEN_FDS_START
 }
 
 bool from_systemd(ListenSocket& out) {
-    const char* pid = std::getenv("LISTEN_PID");
-    const char* fds = std::getenv("LISTEN_FDS");
-    if (pid == nullptr || fds == nullptr || std::atol(pid) != static_cast<long>(getpid()) ||
-        std::atoi(fds) < 1) {
+    if (!systemd_passes_socket()) {
         return false;
     }
     // Not for the children or anything they might run.
@@ -65,8 +66,12 @@ ListenSocket open_unix(const std::string& path) {
     if (bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
         fail("bind " + path);
     }
-    // nginx's workers run as another user; access is controlled by the socket's directory.
-    if (chmod(path.c_str(), 0666) != 0) {
+    // Connecting to a unix socket needs write permission on it: owner and group only, whatever
+    // the umask, so that no other local user sends requests past nginx. nginx's workers (www-data)
+    // connect through the group, as with pms-api.socket's SocketGroup=www-data: run pms-api with
+    // that group, or make the socket's directory setgid to it. Set before listen(): until then a
+    // connect is refused, so none gets in while the mode is still the umask's.
+    if (chmod(path.c_str(), 0660) != 0) {
         fail("chmod " + path);
     }
     if (listen(fd, kBacklog) != 0) {
@@ -75,11 +80,16 @@ ListenSocket open_unix(const std::string& path) {
     return ListenSocket{fd, "unix:" + path, path};
 }
 
-ListenSocket open_tcp(const std::string& host_port) {
+using Resolved = std::unique_ptr<addrinfo, decltype(&freeaddrinfo)>;
+
+/// "host:port" ("[v6]:port"; an empty host is every address) as getaddrinfo() resolves it for
+/// listening; the first result is the one to bind.
+Resolved resolve(const std::string& host_port) {
     const size_t colon = host_port.rfind(':');
-    if (colon == std::string::npos) {
-        throw std::runtime_error("PMS_API_LISTEN must be unix:/path or host:port, got '" +
-                                 host_port + "'");
+    // getaddrinfo() takes an empty port for 0: a port nginx could not know.
+    if (colon == std::string::npos || colon + 1 == host_port.size()) {
+        throw ConfigError("PMS_API_LISTEN must be unix:/path or host:port, got '" + host_port +
+                          "'");
     }
     std::string host = host_port.substr(0, colon);
     const std::string port = host_port.substr(colon + 1);
@@ -94,9 +104,14 @@ ListenSocket open_tcp(const std::string& host_port) {
     if (const int rc =
             getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found);
         rc != 0) {
-        throw std::runtime_error("cannot resolve " + host_port + ": " + gai_strerror(rc));
+        throw ConfigError("PMS_API_LISTEN: cannot resolve " + host_port + ": " + gai_strerror(rc));
     }
-    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
+    return Resolved(found, freeaddrinfo);
+}
+
+ListenSocket open_tcp(const std::string& host_port) {
+    const Resolved resolved = resolve(host_port);
+    const addrinfo* found = resolved.get();
     const int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                           found->ai_protocol);
     if (fd < 0) {
@@ -114,6 +129,53 @@ ListenSocket open_tcp(const std::string& host_port) {
 }
 
 }  // namespace
+
+bool systemd_passes_socket() {
+    const char* pid = std::getenv("LISTEN_PID");
+    const char* fds = std::getenv("LISTEN_FDS");
+    return pid != nullptr && fds != nullptr && std::atol(pid) == static_cast<long>(getpid()) &&
+           std::atoi(fds) >= 1;
+}
+
+bool is_loopback(const sockaddr& address) {
+    if (address.sa_family == AF_INET) {
+        const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+        return (ntohl(v4.sin_addr.s_addr) >> 24U) == 127U;
+    }
+    if (address.sa_family == AF_INET6) {
+        const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+        // Bound to ::ffff:127.x.y.z, a socket takes IPv4 connections to 127.x.y.z only.
+        return IN6_IS_ADDR_LOOPBACK(&v6.sin6_addr) ||
+               (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr) && v6.sin6_addr.s6_addr[12] == 127U);
+    }
+    return false;
+}
+
+std::string checked_listen_address(const std::string& address, bool allow_public) {
+    if (address.rfind("unix:", 0) == 0) {
+        return address;
+    }
+    const Resolved resolved = resolve(address);
+    const addrinfo& first = *resolved;
+    char host[NI_MAXHOST];
+    char port[NI_MAXSERV];
+    if (const int rc = getnameinfo(first.ai_addr, first.ai_addrlen, host, sizeof host, port,
+                                   sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+        rc != 0) {
+        throw ConfigError("PMS_API_LISTEN: cannot use " + address + ": " + gai_strerror(rc));
+    }
+    const std::string numeric = first.ai_family == AF_INET6 ? "[" + std::string(host) + "]:" + port
+                                                            : std::string(host) + ":" + port;
+    // Whoever reaches pms-api's FastCGI socket speaks for nginx: it sets every parameter
+    // (REMOTE_ADDR, REQUEST_ID, ...) and bypasses nginx's limits and its /metrics rule.
+    if (!allow_public && !is_loopback(*first.ai_addr)) {
+        throw ConfigError("PMS_API_LISTEN=" + address + " listens on " + numeric +
+                          ", which other hosts can reach: use a loopback address (127.0.0.1, "
+                          "[::1]) or unix:/path, or set PMS_API_LISTEN_PUBLIC=1 when nginx "
+                          "connects from another host over a network only it can reach");
+    }
+    return numeric;
+}
 
 ListenSocket open_listen_socket(const std::string& address) {
     ListenSocket socket;

@@ -50,4 +50,4 @@ as $$
 $$;
 
 revoke execute on function api.outbox_backlog() from public;
-grant execute on function api.outbox_backlog() to pms_worker;
+grant execute on function api.outbox_backlog() to pms_bridge;

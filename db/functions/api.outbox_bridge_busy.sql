@@ -15,4 +15,4 @@ as $$
 $$;
 
 revoke execute on function api.outbox_bridge_busy() from public;
-grant execute on function api.outbox_bridge_busy() to pms_worker;
+grant execute on function api.outbox_bridge_busy() to pms_bridge;

@@ -32,4 +32,4 @@ end;
 $$;
 
 revoke execute on function api.outbox_bridge_idle() from public;
-grant execute on function api.outbox_bridge_idle() to pms_worker;
+grant execute on function api.outbox_bridge_idle() to pms_bridge;

@@ -27,4 +27,4 @@ as $$
 $$;
 
 revoke execute on function api.outbox_bridge_stats(bigint, double precision, bigint) from public;
-grant execute on function api.outbox_bridge_stats(bigint, double precision, bigint) to pms_worker;
+grant execute on function api.outbox_bridge_stats(bigint, double precision, bigint) to pms_bridge;

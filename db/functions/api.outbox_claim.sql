@@ -62,4 +62,4 @@ end;
 $$;
 
 revoke execute on function api.outbox_claim(text, integer) from public;
-grant execute on function api.outbox_claim(text, integer) to pms_worker;
+grant execute on function api.outbox_claim(text, integer) to pms_bridge;

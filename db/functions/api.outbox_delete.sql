@@ -18,4 +18,4 @@ end;
 $$;
 
 revoke execute on function api.outbox_delete(bigint[]) from public;
-grant execute on function api.outbox_delete(bigint[]) to pms_worker;
+grant execute on function api.outbox_delete(bigint[]) to pms_bridge;

@@ -4,7 +4,7 @@ begin;
 create extension if not exists pgtap;
 select plan(17);
 
-grant execute on all functions in schema public to pms_api, pms_worker;
+grant execute on all functions in schema public to pms_api, pms_bridge;
 
 -- A known outbox: three image events written five seconds ago, nothing to invalidate.
 delete from pms.outbox;
@@ -38,9 +38,9 @@ select isnt((select v -> 0 ->> 'stats_at' from me), null, 'and when it reported'
 select throws_ok($$select api.outbox_bridge_stats(-1, 0, 0)$$, '23514', null, 'a negative counter: 23514');
 
 -- Who may call them.
-set local role pms_worker;
-select lives_ok($$select api.outbox_backlog()$$, 'pms_worker: outbox_backlog');
-select lives_ok($$select api.outbox_bridge_busy()$$, 'pms_worker: outbox_bridge_busy');
+set local role pms_bridge;
+select lives_ok($$select api.outbox_backlog()$$, 'pms_bridge: outbox_backlog');
+select lives_ok($$select api.outbox_bridge_busy()$$, 'pms_bridge: outbox_bridge_busy');
 reset role;
 set local role pms_api;
 select throws_ok($$select api.outbox_backlog()$$, '42501', null, 'pms_api: cannot execute outbox_backlog');

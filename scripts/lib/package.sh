@@ -26,6 +26,8 @@ PACKAGE_UNIT_DIR=/lib/systemd/system
 PACKAGE_ENV_DIR=/etc/pms
 PACKAGE_NGINX_FILE=/etc/nginx/sites-available/pms.conf
 PACKAGE_PROGRAMS=(pms-api pms-bridge pms-worker)
+# The services, each with its own settings file in PACKAGE_ENV_DIR.
+PACKAGE_SERVICES=("$PACKAGE_ENV_DIR"/{api,bridge,worker,migrate})
 # The shared-library packages the binaries need (DESIGN.md's libraries) and psql.
 PACKAGE_DEPENDS=(libfcgi0ldbl libpqxx-6.4 libhiredis0.14 librabbitmq4 libgd3 libcurl4 libssl3
     libjsoncpp25 liblog4cplus-2.0.5 postgresql-client)
@@ -123,7 +125,7 @@ package_expected_files() {
         printf '%s\n' "$PACKAGE_UNIT_DIR/${unit/@1./@.}"
     done
     printf '%s\n' "$PACKAGE_UNIT_DIR/pms-.service.d/sandbox.conf" "$PACKAGE_NGINX_FILE" \
-        "$PACKAGE_ENV_DIR/pms.env.example" /usr/share/doc/pms/README.md
+        "${PACKAGE_SERVICES[@]/%/.env.example}" /usr/share/doc/pms/README.md
 }
 
 # The installed nginx file is nginx/pms.conf.in rendered with the production
@@ -135,16 +137,18 @@ package_check_nginx_file() {
         die "$PACKAGE_NGINX_FILE is not nginx/pms.conf.in rendered for /run/pms/api.sock and /var/log/nginx"
 }
 
-# What postinst made: the pms system user and a private pms.env.
+# What postinst made: the pms system user and a private settings file per service.
 package_check_postinst() {
-    local env=$PACKAGE_ENV_DIR/pms.env entry uid shell
+    local env entry uid shell
     entry=$(getent passwd pms) || die "postinst created no pms user"
     IFS=: read -r _ _ uid _ _ _ shell <<<"$entry"
     ((uid < 1000)) || die "the pms user is not a system user (uid $uid)"
     [[ "$shell" == /usr/sbin/nologin ]] || die "the pms user has the shell $shell"
-    [[ "$(stat -c '%a %U %G' "$env")" == "600 root root" ]] ||
-        die "$env is $(stat -c '%a %U %G' "$env"), not 600 root root"
-    cmp -s "$env" "$env.example" || die "$env is not a copy of pms.env.example"
+    for env in "${PACKAGE_SERVICES[@]/%/.env}"; do
+        [[ "$(stat -c '%a %U %G' "$env")" == "600 root root" ]] ||
+            die "$env is $(stat -c '%a %U %G' "$env"), not 600 root root"
+        cmp -s "$env" "$env.example" || die "$env is not a copy of $env.example"
+    done
 }
 
 # Each program runs: --version names it and the package's version, --help
@@ -234,7 +238,7 @@ package_expect_absent() {
     done
 }
 
-# dpkg -r keeps the configuration (conffiles, pms.env) and removes the rest;
+# dpkg -r keeps the configuration (conffiles, the settings files) and removes the rest;
 # dpkg --purge removes everything the package and postinst made.
 package_remove_and_check() {
     local file
@@ -247,7 +251,7 @@ package_remove_and_check() {
     package_dpkg -r "$PACKAGE_NAME" || die "dpkg -r failed"
     [[ "$(package_status)" == config-files ]] || die "after dpkg -r the package is $(package_status)"
     package_expect_absent "${programs[@]}" "$PACKAGE_DB_DIR" "$PACKAGE_UNIT_DIR/pms-api.service"
-    package_expect_present "$PACKAGE_ENV_DIR/pms.env" "$PACKAGE_ENV_DIR/pms.env.example" \
+    package_expect_present "${PACKAGE_SERVICES[@]/%/.env}" "${PACKAGE_SERVICES[@]/%/.env.example}" \
         "$PACKAGE_NGINX_FILE"
     package_dpkg --purge "$PACKAGE_NAME" || die "dpkg --purge failed"
     rm -f "$(package_marker)"
@@ -260,7 +264,7 @@ package_remove_and_check() {
     if ! getent passwd pms >/dev/null && getent group pms >/dev/null; then
         die "purge left the pms group"
     fi
-    log_info "removed, then purged: ${#files[@]} files, pms.env and the pms user are gone"
+    log_info "removed, then purged: ${#files[@]} files, the settings files and the pms user are gone"
 }
 
 # From the EXIT trap: purges what this run installed and did not remove.

@@ -127,7 +127,7 @@ paths_env_print() {
         paths_env_line PMS_DATABASE_URL "$STACK_DATABASE_URL"
         paths_env_line PMS_API_DATABASE_URL "$(paths_db_socket_url pms_api)"
         paths_env_line PMS_WORKER_DATABASE_URL "$(paths_db_socket_url pms_worker)"
-        paths_env_line PMS_BRIDGE_DATABASE_URL "$(paths_db_socket_url pms_worker)"
+        paths_env_line PMS_BRIDGE_DATABASE_URL "$(paths_db_socket_url pms_bridge)"
         paths_env_line PMS_REDIS_URL "unix:$STACK_REDIS_SOCKET"
         # %2f is the vhost "/": a bare trailing slash names the vhost "" (AMQP URI
         # spec; rabbitmq-c's amqp_parse_url follows it and the login fails).

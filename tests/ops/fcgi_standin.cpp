@@ -1,6 +1,7 @@
 /// The FastCGI stand-ins: libfcgi through pms-api's own wrapper and socket code.
 #include "tests/ops/fcgi_standin.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,6 +58,41 @@ SilentUpstream::SilentUpstream(const std::string& socket_path)
 
 SilentUpstream::~SilentUpstream() {
     close_and_remove(listen_fd_, socket_path_);
+}
+
+HoldingUpstream::HoldingUpstream(const std::string& socket_path)
+    : socket_path_(socket_path), listen_fd_(listen_on(socket_path)) {
+    thread_ = std::thread([this] { accept_all(); });
+}
+
+HoldingUpstream::~HoldingUpstream() {
+    stopping_.store(true);
+    thread_.join();
+    for (const int fd : connections_) {
+        close(fd);
+    }
+    close_and_remove(listen_fd_, socket_path_);
+}
+
+bool HoldingUpstream::wait_for(size_t count, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return arrived_.wait_for(lock, timeout, [&] { return connections_.size() >= count; });
+}
+
+void HoldingUpstream::accept_all() {
+    // Polls with a short timeout so that the destructor's flag ends the loop soon.
+    pollfd ready{listen_fd_, POLLIN, 0};
+    while (!stopping_.load()) {
+        if (poll(&ready, 1, 20) <= 0) {
+            continue;
+        }
+        const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd >= 0) {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            connections_.push_back(fd);
+            arrived_.notify_all();
+        }
+    }
 }
 
 }  // namespace pms::ops

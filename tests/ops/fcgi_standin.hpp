@@ -1,12 +1,17 @@
 #pragma once
 /// Test-only FastCGI upstreams for nginx on a unix socket: one that answers each request with
-/// what a handler returns, and one that accepts no connection at all (a pms-api whose children
-/// are all stuck). Both stay on the local file system; nothing leaves the host.
+/// what a handler returns, one that accepts no connection at all (a pms-api whose children are
+/// all stuck), and one that accepts and never answers (requests that stay in progress). All stay
+/// on the local file system; nothing leaves the host.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace pms::ops {
 
@@ -45,6 +50,31 @@ public:
 private:
     std::string socket_path_;
     int listen_fd_;
+};
+
+/// Accepts every connection on `socket_path` and never answers: each request nginx passes stays
+/// in progress, and the number of connections tells how many it passed. Destroying it closes
+/// them, and nginx answers those requests 502.
+class HoldingUpstream {
+public:
+    explicit HoldingUpstream(const std::string& socket_path);
+    ~HoldingUpstream();
+    HoldingUpstream(const HoldingUpstream&) = delete;
+    HoldingUpstream& operator=(const HoldingUpstream&) = delete;
+
+    /// Waits until `count` connections have arrived; false when `timeout` passes first.
+    bool wait_for(size_t count, std::chrono::milliseconds timeout);
+
+private:
+    void accept_all();
+
+    std::string socket_path_;
+    int listen_fd_;
+    std::mutex mutex_;
+    std::condition_variable arrived_;
+    std::vector<int> connections_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
 };
 
 }  // namespace pms::ops

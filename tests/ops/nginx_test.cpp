@@ -1,6 +1,9 @@
 /// nginx with the shipped configuration (nginx/pms.conf.in, rendered by scripts/test for its own
 /// paths and port) in front of a FastCGI stand-in for pms-api: every error nginx answers itself
-/// has the JSON error shape, and what it passes to and from pms-api follows the contract.
+/// has the JSON error shape, what it passes to and from pms-api follows the contract, and its
+/// limits count per client, also behind a proxy on the host (X-Forwarded-For from 127.0.0.1).
+/// All traffic stays on 127.0.0.0/8: the addresses 203.0.113.x (TEST-NET-3) appear only as
+/// header values, as a proxy would name its clients.
 ///
 /// Environment (scripts/test sets it): PMS_API_URL, the test nginx; PMS_NGINX_TEST_UPSTREAM, the
 /// unix socket its upstream points at (nothing listens there unless a test starts a stand-in);
@@ -10,9 +13,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
 #include <regex>
 #include <thread>
+#include <vector>
 
+#include "common/curl.hpp"
 #include "common/json.hpp"
 #include "tests/e2e/error_shape.hpp"
 #include "tests/e2e/http_client.hpp"
@@ -28,8 +37,24 @@ using e2e::HttpResponse;
 using e2e::request;
 
 /// A client address other than 127.0.0.1, which the configuration exempts from rate limiting and
-/// allows /metrics.
+/// allows /metrics. The rate limit's buckets outlive a test: each test that fills one has
+/// addresses of its own.
 constexpr const char* kOtherClient = "127.0.0.2";
+
+using Headers = std::map<std::string, std::string>;
+
+/// Before any test and thread: libcurl's global state, and a token secret. The shared HTTP client
+/// signs a bearer token for every request to PMS_API_URL; the stand-in never checks it, so any
+/// secret does when scripts/test's ops step (which starts no stack) sets none.
+class OpsEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        static curl::Global curl;
+        setenv("PMS_JWT_SECRET", "nginx-tests-token-secret-unchecked-by-the-stand-in", 0);
+    }
+};
+const ::testing::Environment* const kOpsEnvironment =
+    ::testing::AddGlobalTestEnvironment(new OpsEnvironment);
 
 std::string setting(const char* name) {
     const char* value = std::getenv(name);
@@ -66,6 +91,7 @@ std::string routes(const ParamLookup& param) {
         seen["request_id"] = param("REQUEST_ID");
         seen["client_request_id"] = param("HTTP_X_REQUEST_ID");
         seen["content_length"] = param("CONTENT_LENGTH");
+        seen["remote_addr"] = param("REMOTE_ADDR");
         return cgi_json("200 OK", json::compact(seen));
     }
     if (path == "/api/large") {
@@ -176,8 +202,8 @@ TEST(NginxErrors, StoppedApiIs502) {
 }
 
 TEST(NginxErrors, Its503PageIsJson) {
-    // With this configuration nginx has no reason of its own to answer 503 (limit_req answers
-    // 429, there is no limit_conn); the page is there for an operator's `return 503`. The
+    // With this configuration nginx has no reason of its own to answer 503 (limit_req and
+    // limit_conn answer 429); the page is there for an operator's `return 503`. The
     // stand-in sends nginx to it the way an internal redirect would.
     FcgiStandIn api(upstream_socket(), routes);
     expect_nginx_error(request("GET", api_url() + "/api/redirect-to-503"), 503,
@@ -259,6 +285,8 @@ TEST(NginxProxy, AccessLogIsJsonWithUpstreamTimings) {
     EXPECT_EQ(entry["request_id"].asString(), seen["request_id"].asString());
     EXPECT_EQ(entry["status"].asInt(), 200);
     EXPECT_EQ(entry["method"].asString(), "GET");
+    EXPECT_EQ(entry["remote_addr"].asString(), "127.0.0.1");
+    EXPECT_EQ(entry["peer_addr"].asString(), "127.0.0.1");
     EXPECT_EQ(entry["uri"].asString(), "/api/echo");
     EXPECT_EQ(entry["upstream_status"].asString(), "200");
     EXPECT_EQ(entry["upstream_addr"].asString(), "unix:" + upstream_socket());
@@ -268,6 +296,176 @@ TEST(NginxProxy, AccessLogIsJsonWithUpstreamTimings) {
             << timing << ": " << entry;
     }
     EXPECT_TRUE(entry["request_time"].isDouble() || entry["request_time"].isIntegral()) << entry;
+
+    // Through a proxy on the host: the client it named, and the proxy's own address.
+    const std::string forwarded_id = e2e::unique("access-log-forwarded");
+    request("GET", api_url() + "/api/echo", "", "",
+            {{"X-Request-Id", forwarded_id}, {"X-Forwarded-For", "203.0.113.70"}});
+    const Json::Value forwarded = access_log_line(forwarded_id);
+    EXPECT_EQ(forwarded["remote_addr"].asString(), "203.0.113.70");
+    EXPECT_EQ(forwarded["peer_addr"].asString(), "127.0.0.1");
+}
+
+void expect_nosniff(const HttpResponse& response, const std::string& what) {
+    EXPECT_EQ(response.header("x-content-type-options"), "nosniff")
+        << what << " (status " << response.status << ")";
+}
+
+TEST(NginxHeaders, NosniffOnEveryAnswer) {
+    // nginx's own errors, with pms-api stopped (502), outside the API (404), malformed (400).
+    expect_nosniff(request("GET", api_url() + "/api/echo"), "502 page");
+    expect_nosniff(request("GET", api_url() + "/nothing"), "404 page");
+    expect_nosniff(request("GET", api_url() + "/health", "", "", {{"Host", ""}}), "400 page");
+    FcgiStandIn api(upstream_socket(), routes);
+    const HttpResponse ok = request("GET", api_url() + "/api/echo");
+    EXPECT_EQ(ok.status, 200);
+    expect_nosniff(ok, "pms-api's 200");
+    expect_nosniff(request("GET", api_url() + "/api/own-error"), "pms-api's own error");
+    expect_nosniff(request("GET", api_url() + "/api/redirect-to-nowhere"), "500 page");
+    const e2e::SourceAddress other_client(kOtherClient);
+    expect_nosniff(request("GET", api_url() + "/metrics"), "403 page");
+}
+
+/// What pms-api is told the client's address is (REMOTE_ADDR).
+std::string client_seen(const Headers& headers = {}) {
+    const HttpResponse response = request("GET", api_url() + "/api/echo", "", "", headers);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return response.status == 200 ? response.json()["remote_addr"].asString() : "";
+}
+
+TEST(NginxClientAddress, ProxyOnTheHostNamesTheClient) {
+    FcgiStandIn api(upstream_socket(), routes);
+    EXPECT_EQ(client_seen(), "127.0.0.1");
+    EXPECT_EQ(client_seen({{"X-Forwarded-For", "203.0.113.7"}}), "203.0.113.7");
+    // A proxy adds the address it saw after whatever the client sent: the rightmost counts.
+    EXPECT_EQ(client_seen({{"X-Forwarded-For", "198.51.100.1, 203.0.113.7"}}), "203.0.113.7");
+    // Another proxy on the host in between is skipped.
+    EXPECT_EQ(client_seen({{"X-Forwarded-For", "203.0.113.7, 127.0.0.1"}}), "203.0.113.7");
+}
+
+TEST(NginxClientAddress, OtherClientsCannotNameOne) {
+    FcgiStandIn api(upstream_socket(), routes);
+    const e2e::SourceAddress untrusted("127.0.0.3");
+    EXPECT_EQ(client_seen({{"X-Forwarded-For", "203.0.113.7"}}), "127.0.0.3");
+    EXPECT_EQ(client_seen({{"X-Forwarded-For", "127.0.0.1"}}), "127.0.0.3");
+}
+
+struct Tally {
+    int passed = 0;
+    int limited = 0;
+};
+
+/// Sends `count` requests to /api/echo as fast as it can, the i-th with headers_of(i). A 429 must
+/// be nginx's (with Retry-After and nosniff), anything else a 200.
+Tally burst(int count, const std::function<Headers(int)>& headers_of) {
+    Tally tally;
+    for (int i = 0; i < count; ++i) {
+        const HttpResponse response =
+            request("GET", api_url() + "/api/echo", "", "", headers_of(i));
+        if (response.status == 429) {
+            if (tally.limited++ == 0) {
+                expect_nginx_error(response, 429, "too_many_requests");
+                EXPECT_EQ(response.header("retry-after"), "1");
+                expect_nosniff(response, "429 page");
+            }
+        } else {
+            EXPECT_EQ(response.status, 200) << response.body;
+            ++tally.passed;
+        }
+    }
+    return tally;
+}
+
+Headers forwarded_for(const std::string& client) {
+    return {{"X-Forwarded-For", client}};
+}
+
+// 20 r/s with a burst of 40 (nodelay): the first 41 requests of a client pass at once, then one
+// per 50 ms. 80 requests take well under a second here, so some must be refused.
+
+TEST(NginxRateLimit, ForwardedClientsHaveBucketsOfTheirOwn) {
+    FcgiStandIn api(upstream_socket(), routes);
+    // From 127.0.0.1, which is not limited itself: the proxy on the host.
+    const Tally first = burst(80, [](int) { return forwarded_for("203.0.113.10"); });
+    EXPECT_GE(first.passed, 41);
+    EXPECT_GT(first.limited, 0);
+    // Right after, another client of the proxy has its whole burst.
+    const Tally second = burst(41, [](int) { return forwarded_for("203.0.113.11"); });
+    EXPECT_EQ(second.passed, 41);
+    // And the host itself is still not limited.
+    EXPECT_EQ(burst(60, [](int) { return Headers(); }).limited, 0);
+}
+
+TEST(NginxRateLimit, OtherClientsCannotChooseTheirBucket) {
+    FcgiStandIn api(upstream_socket(), routes);
+    // Were X-Forwarded-For believed from this address, every request would have a bucket of its
+    // own, or the host's exemption.
+    const e2e::SourceAddress untrusted("127.0.0.4");
+    const Tally tally = burst(80, [](int i) {
+        return forwarded_for(i % 2 == 0 ? "127.0.0.1" : "203.0.113." + std::to_string(100 + i));
+    });
+    EXPECT_GE(tally.passed, 41);
+    EXPECT_GT(tally.limited, 0);
+}
+
+TEST(NginxRateLimit, ForwardedRequestsAreLimitedEvenWhenTheyNameTheHost) {
+    // A proxy on the host that passes a client's X-Forwarded-For along without adding to it: the
+    // client names 127.0.0.1, but does not get the host's exemption.
+    FcgiStandIn api(upstream_socket(), routes);
+    const Tally tally = burst(80, [](int) { return forwarded_for("127.0.0.1"); });
+    EXPECT_GE(tally.passed, 41);
+    EXPECT_GT(tally.limited, 0);
+}
+
+TEST(NginxErrors, MetricsWhenForwardedIs403) {
+    // A client of a proxy on the host connects from 127.0.0.1 as a local scraper does; the
+    // forwarding header tells them apart, whatever address it names.
+    FcgiStandIn api(upstream_socket(), routes);
+    for (const Headers& headers : std::vector<Headers>{
+             forwarded_for("203.0.113.7"),
+             forwarded_for("127.0.0.1"),
+             forwarded_for("::1"),
+             {{"Forwarded", "for=127.0.0.1"}},
+             {{"X-Real-IP", "127.0.0.1"}},
+         }) {
+        const HttpResponse response = request("GET", api_url() + "/metrics", "", "", headers);
+        expect_nginx_error(response, 403, "forbidden");
+        expect_nosniff(response, "403 page");
+    }
+    EXPECT_EQ(request("GET", api_url() + "/metrics").status, 200);
+}
+
+TEST(NginxConnLimit, PastTwentyInProgressIs429) {
+    constexpr size_t kLimit = 20;
+    const auto send = [](const std::string& client) {
+        return std::async(std::launch::async, [client] {
+            return request("GET", api_url() + "/api/echo", "", "", forwarded_for(client));
+        });
+    };
+    // Declared before the upstream, so that it goes first (ending these requests) when the test
+    // returns early.
+    std::vector<std::future<HttpResponse>> held;
+    auto api = std::make_unique<HoldingUpstream>(upstream_socket());
+    for (size_t i = 0; i < kLimit; ++i) {
+        held.push_back(send("203.0.113.20"));
+    }
+    held.push_back(send("203.0.113.21"));
+    // Each request nginx passed has its own connection to the upstream: all of them in progress.
+    ASSERT_TRUE(api->wait_for(held.size(), std::chrono::seconds(10)))
+        << "nginx did not pass " << held.size() << " requests to the upstream";
+
+    const HttpResponse refused =
+        request("GET", api_url() + "/api/echo", "", "", forwarded_for("203.0.113.20"));
+    expect_nginx_error(refused, 429, "too_many_requests");
+    EXPECT_EQ(refused.header("retry-after"), "1");
+    expect_nosniff(refused, "429 page");
+
+    // The held requests were all passed, none refused: closing their upstream connections makes
+    // them nginx's 502.
+    api.reset();
+    for (auto& response : held) {
+        expect_nginx_error(response.get(), 502, "bad_gateway");
+    }
 }
 
 }  // namespace

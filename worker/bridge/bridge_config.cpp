@@ -3,13 +3,14 @@
 
 #include <stdexcept>
 
+#include "common/redact.hpp"
 #include "common/redis.hpp"
 
 namespace pms::bridge {
 
 BridgeConfig BridgeConfig::load(const Config& config) {
     BridgeConfig c;
-    c.database_url = config.string("PMS_BRIDGE_DATABASE_URL");
+    c.database_url = config.required("PMS_BRIDGE_DATABASE_URL");
     c.redis_url = config.string("PMS_REDIS_URL");
     c.cache_ttl = std::chrono::seconds(config.integer("PMS_CACHE_TTL", 1, 86400 * 30));
     c.amqp_url = config.string("PMS_AMQP_URL");
@@ -20,9 +21,6 @@ BridgeConfig BridgeConfig::load(const Config& config) {
     c.log_level = config.string("PMS_LOG_LEVEL");
 
     // Fail at start-up on what no retry can fix, instead of retrying it forever.
-    if (c.database_url.empty()) {
-        throw ConfigError("PMS_BRIDGE_DATABASE_URL (or PMS_DATABASE_URL) must be set");
-    }
     try {
         (void)redis::Endpoint::parse(c.redis_url);
     } catch (const std::invalid_argument& e) {
@@ -30,8 +28,8 @@ BridgeConfig BridgeConfig::load(const Config& config) {
     }
     if (c.amqp_url.rfind("amqp://", 0) != 0) {
         throw ConfigError(
-            "PMS_AMQP_URL must look like amqp://user:password@host:port/vhost, got '" + c.amqp_url +
-            "'");
+            "PMS_AMQP_URL must look like amqp://user:password@host:port/vhost, got '" +
+            redact_url(c.amqp_url) + "'");
     }
     return c;
 }

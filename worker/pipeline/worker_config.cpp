@@ -13,7 +13,7 @@ namespace pms::worker {
 WorkerConfig WorkerConfig::load(const Config& config) {
     WorkerConfig c;
     c.log_level = config.string("PMS_LOG_LEVEL");
-    c.database_url = config.string("PMS_WORKER_DATABASE_URL");
+    c.database_url = config.required("PMS_WORKER_DATABASE_URL");
 
     c.consumer.amqp_url = config.string("PMS_AMQP_URL");
     c.consumer.quorum = config.integer("PMS_AMQP_QUORUM", 0, 1) == 1;

@@ -54,6 +54,37 @@ std::vector<pid_t> api_children(pid_t master) {
     return children;
 }
 
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bound) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return done();
+}
+
+size_t configured_children() {
+    return static_cast<size_t>(std::stoi(setting("PMS_API_WORKERS")));
+}
+
+bool reload_children(pid_t master, std::chrono::milliseconds bound) {
+    const std::vector<pid_t> before = api_children(master);
+    if (kill(master, SIGHUP) != 0) {
+        return false;
+    }
+    return eventually(
+        [&] {
+            const auto now = api_children(master);
+            return now.size() == configured_children() &&
+                   std::none_of(now.begin(), now.end(), [&](pid_t pid) {
+                       return std::find(before.begin(), before.end(), pid) != before.end();
+                   });
+        },
+        bound);
+}
+
 bool wait_until_healthy(std::chrono::seconds bound) {
     const auto deadline = std::chrono::steady_clock::now() + bound;
     while (std::chrono::steady_clock::now() < deadline) {

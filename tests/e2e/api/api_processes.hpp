@@ -5,6 +5,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace pms::e2e {
@@ -15,5 +17,12 @@ pid_t api_master_pid();
 std::vector<pid_t> api_children(pid_t master);
 /// Waits (bounded) until `/health` answers 200 through nginx.
 bool wait_until_healthy(std::chrono::seconds bound);
+/// Waits (bounded) until `done` holds; whether it did.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds bound);
+/// The number of children the stack's pms-api runs (PMS_API_WORKERS).
+size_t configured_children();
+/// Sends SIGHUP to `master` and waits (bounded) until none of its children is one of before the
+/// signal; whether that happened.
+bool reload_children(pid_t master, std::chrono::milliseconds bound);
 
 }  // namespace pms::e2e

@@ -3,6 +3,8 @@
 /// without a token is 401; reads follow PMS_AUTH_READS.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "tests/e2e/api/api_processes.hpp"
@@ -170,6 +172,54 @@ TEST(Authorization, AuthenticatedReadsNeedAValidToken) {
     stack_control("stop", "pms-api");
     stack_control("start", "pms-api");
     ASSERT_TRUE(wait_until_healthy(std::chrono::seconds(20)));
+}
+
+// Keys from a JWKS file: RS256 and ES256 tokens, chosen by kid; SIGHUP reads the file again, and a
+// broken file keeps the keys that were read before.
+TEST(Authorization, KeysFromAJwksFileAreRotatedWithSighup) {
+    const std::string jwks_file = setting("PMS_STACK_DIR") + "/e2e-jwks.json";
+    const test::PrivateKey old_key = test::generate_rsa_key();
+    const test::PrivateKey new_key = test::generate_p256_key();
+    const auto write_jwks = [&](const std::string& text) {
+        std::ofstream(jwks_file, std::ios::trunc) << text;
+    };
+    const long long user = create_user(unique("jwks user"));
+    Json::Value claims;
+    claims["sub"] = std::to_string(user);
+    claims["exp"] = Json::Int64{4102444800};  // 2100
+    Json::Value old_kid;
+    old_kid["kid"] = "old";
+    Json::Value new_kid;
+    new_kid["kid"] = "new";
+    const std::string old_token = test::sign_rs256(claims, old_key.get(), old_kid);
+    const std::string new_token = test::sign_es256(claims, new_key.get(), new_kid);
+    const auto post_status = [&](const std::string& token) {
+        const ActingAs as(token);
+        return post_json(products(), product_body("signed with a key of the file")).status;
+    };
+
+    write_jwks(test::jwks_for(old_key.get(), "old"));
+    stack_control("stop", "pms-api");
+    stack_control("start", "pms-api PMS_JWT_JWKS_FILE=" + jwks_file);
+    ASSERT_TRUE(wait_until_healthy(std::chrono::seconds(20)));
+    EXPECT_EQ(post_status(old_token), 201);
+    EXPECT_EQ(post_status(new_token), 401);
+    EXPECT_EQ(post_status(token_for(user)), 201) << "the shared secret still works beside the file";
+
+    const pid_t master = api_master_pid();
+    write_jwks(test::jwks_for(new_key.get(), "new"));
+    ASSERT_TRUE(reload_children(master, std::chrono::milliseconds(20000)));
+    EXPECT_EQ(post_status(new_token), 201);
+    EXPECT_EQ(post_status(old_token), 401);
+
+    write_jwks("{\"keys\": [{\"kty\": \"RSA\", \"n\": 7}]}");
+    ASSERT_TRUE(reload_children(master, std::chrono::milliseconds(20000)));
+    EXPECT_EQ(post_status(new_token), 201) << "a broken file must keep the keys read before";
+
+    stack_control("stop", "pms-api");
+    stack_control("start", "pms-api");
+    ASSERT_TRUE(wait_until_healthy(std::chrono::seconds(20)));
+    std::remove(jwks_file.c_str());
 }
 
 }  // namespace

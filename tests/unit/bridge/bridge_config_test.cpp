@@ -10,7 +10,8 @@
 namespace pms::bridge {
 namespace {
 
-/// Clears the variables the bridge reads and restores them afterwards.
+/// Clears the variables the bridge reads (but its required database URL) and restores them
+/// afterwards.
 class BridgeConfigTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -20,6 +21,7 @@ protected:
             }
             unsetenv(name);
         }
+        setenv("PMS_BRIDGE_DATABASE_URL", "postgresql://pms_bridge@db/pms", 1);
     }
     void TearDown() override {
         for (const char* name : kNames) {
@@ -44,7 +46,7 @@ protected:
 
 TEST_F(BridgeConfigTest, Defaults) {
     const BridgeConfig c = BridgeConfig::load(Config(kBridge));
-    EXPECT_EQ(c.database_url, "postgresql://pms@127.0.0.1:5432/pms");
+    EXPECT_EQ(c.database_url, "postgresql://pms_bridge@db/pms");
     EXPECT_EQ(c.redis_url, "redis://127.0.0.1:6379/0");
     EXPECT_EQ(c.amqp_url, "amqp://guest:guest@127.0.0.1:5672/%2f");
     EXPECT_FALSE(c.quorum_queues);
@@ -54,11 +56,13 @@ TEST_F(BridgeConfigTest, Defaults) {
     EXPECT_EQ(c.log_level, "info");
 }
 
-TEST_F(BridgeConfigTest, DatabaseUrlFallsBackAndCanBeOverridden) {
+// Never the owner's URL instead: a bridge without its own stops at start, naming the setting.
+TEST_F(BridgeConfigTest, ItsOwnDatabaseUrlIsRequired) {
+    unsetenv("PMS_BRIDGE_DATABASE_URL");
     setenv("PMS_DATABASE_URL", "postgresql://owner@db/pms", 1);
-    EXPECT_EQ(BridgeConfig::load(Config(kBridge)).database_url, "postgresql://owner@db/pms");
-    setenv("PMS_BRIDGE_DATABASE_URL", "postgresql://pms_worker@db/pms", 1);
-    EXPECT_EQ(BridgeConfig::load(Config(kBridge)).database_url, "postgresql://pms_worker@db/pms");
+    EXPECT_THROW(BridgeConfig::load(Config(kBridge)), ConfigError);
+    setenv("PMS_BRIDGE_DATABASE_URL", "postgresql://pms_bridge@db/pms", 1);
+    EXPECT_EQ(BridgeConfig::load(Config(kBridge)).database_url, "postgresql://pms_bridge@db/pms");
 }
 
 TEST_F(BridgeConfigTest, ReadsNumbersAndQuorum) {

@@ -28,12 +28,19 @@ TEST_F(ConfigTest, EnvironmentOverridesDefault) {
     EXPECT_EQ(pms::Config(pms::kApi).integer("PMS_CACHE_TTL", 1, 100000), 60);
 }
 
-TEST_F(ConfigTest, FallbackIsUsedWhenUnset) {
+// A program never falls back to the owner's URL: a missing one of its own stops it at start.
+TEST_F(ConfigTest, ARequiredSettingThatIsUnsetIsAnError) {
     setenv("PMS_DATABASE_URL", "postgresql://owner@db/pms", 1);
     pms::Config config(pms::kApi);
-    EXPECT_EQ(config.string("PMS_API_DATABASE_URL"), "postgresql://owner@db/pms");
+    try {
+        (void)config.required("PMS_API_DATABASE_URL");
+        ADD_FAILURE() << "an unset PMS_API_DATABASE_URL was accepted";
+    } catch (const pms::ConfigError& error) {
+        EXPECT_EQ(std::string(error.what()).rfind("PMS_API_DATABASE_URL must be set: ", 0), 0u)
+            << error.what();
+    }
     setenv("PMS_API_DATABASE_URL", "postgresql://api@db/pms", 1);
-    EXPECT_EQ(config.string("PMS_API_DATABASE_URL"), "postgresql://api@db/pms");
+    EXPECT_EQ(config.required("PMS_API_DATABASE_URL"), "postgresql://api@db/pms");
 }
 
 TEST_F(ConfigTest, BadIntegerNamesTheVariable) {

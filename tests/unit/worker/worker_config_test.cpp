@@ -11,10 +11,14 @@ namespace {
 
 class WorkerConfigTest : public ::testing::Test {
 protected:
+    // The one required setting; each test sets the others it needs.
+    void SetUp() override {
+        setenv("PMS_WORKER_DATABASE_URL", "postgresql://pms_worker@db/pms", 1);
+    }
     void TearDown() override {
         for (const char* name :
-             {"PMS_WORKER_CONCURRENCY", "PMS_WORKER_PREFETCH", "PMS_IMAGE_FORMAT",
-              "PMS_IMAGE_PROGRESSIVE", "PMS_MAX_PIXELS", "PMS_IMAGE_QUALITY"}) {
+             {"PMS_WORKER_DATABASE_URL", "PMS_WORKER_CONCURRENCY", "PMS_WORKER_PREFETCH",
+              "PMS_IMAGE_FORMAT", "PMS_IMAGE_PROGRESSIVE", "PMS_MAX_PIXELS", "PMS_IMAGE_QUALITY"}) {
             unsetenv(name);
         }
     }
@@ -31,6 +35,20 @@ TEST_F(WorkerConfigTest, Defaults) {
     EXPECT_EQ(c.image.decode.max_pixels, 50'000'000);
     EXPECT_EQ(c.image.max_width, 800);
     EXPECT_EQ(c.image.max_height, 600);
+}
+
+// Never the owner's URL instead: a worker without its own stops at start, naming the setting.
+TEST_F(WorkerConfigTest, ItsOwnDatabaseUrlIsRequired) {
+    setenv("PMS_DATABASE_URL", "postgresql://owner@db/pms", 1);
+    unsetenv("PMS_WORKER_DATABASE_URL");
+    try {
+        (void)load();
+        ADD_FAILURE() << "loaded without PMS_WORKER_DATABASE_URL";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(std::string(error.what()).rfind("PMS_WORKER_DATABASE_URL must be set", 0), 0u)
+            << error.what();
+    }
+    unsetenv("PMS_DATABASE_URL");
 }
 
 TEST_F(WorkerConfigTest, PrefetchIsAtLeastTheConcurrency) {
