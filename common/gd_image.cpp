@@ -188,6 +188,31 @@ void Image::flatten_on_white() {
     may_have_alpha_ = false;
 }
 
+void Image::rgba_row(int y, unsigned char* out) const {
+    const gdImagePtr image = image_.get();
+    // libgd's 7-bit transparency (0 = opaque, 127 = transparent) to 8-bit alpha, rounded.
+    auto alpha8 = [](int alpha) {
+        return ((gdAlphaMax - alpha) * 255 + gdAlphaMax / 2) / gdAlphaMax;
+    };
+    for (int x = 0; x < width(); ++x, out += 4) {
+        if (gdImageTrueColor(image)) {
+            const int c = image->tpixels[y][x];
+            out[0] = static_cast<unsigned char>(gdTrueColorGetRed(c));
+            out[1] = static_cast<unsigned char>(gdTrueColorGetGreen(c));
+            out[2] = static_cast<unsigned char>(gdTrueColorGetBlue(c));
+            out[3] =
+                static_cast<unsigned char>(may_have_alpha_ ? alpha8(gdTrueColorGetAlpha(c)) : 255);
+        } else {
+            const int index = image->pixels[y][x];
+            out[0] = static_cast<unsigned char>(image->red[index]);
+            out[1] = static_cast<unsigned char>(image->green[index]);
+            out[2] = static_cast<unsigned char>(image->blue[index]);
+            out[3] = static_cast<unsigned char>(
+                index == image->transparent ? 0 : alpha8(image->alpha[index]));
+        }
+    }
+}
+
 void Image::set_pixel(int x, int y, int red, int green, int blue) {
     gdImageSetPixel(image_.get(), x, y, gdImageColorResolve(image_.get(), red, green, blue));
 }

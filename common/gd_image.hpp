@@ -48,6 +48,10 @@ public:
     int* row(int y) { return image_->tpixels[y]; }
     const int* row(int y) const { return image_->tpixels[y]; }
 
+    /// Row `y` of a palette or truecolor image as `width()` pixels of R, G, B, A bytes (straight
+    /// alpha, 255 = opaque): what a decoder that shrinks rows as they come takes.
+    void rgba_row(int y, unsigned char* out) const;
+
     /// Sets one pixel to an opaque colour (used to draw test images).
     void set_pixel(int x, int y, int red, int green, int blue);
     /// The colour of one pixel as 0xRRGGBB.

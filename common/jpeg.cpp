@@ -8,6 +8,8 @@
 #include <cstring>
 #include <new>
 
+#include "common/longjmp_guard.hpp"
+
 namespace pms::jpeg {
 
 namespace {
@@ -73,21 +75,9 @@ void install(ErrorState& state, jpeg_common_struct& info) {
     state.message[0] = '\0';
 }
 
-/// Runs `invoke(call)` so that a longjmp from libjpeg's callbacks lands here. Nothing with a
-/// destructor lives between this frame and libjpeg's (callers pass lambdas that only call libjpeg
-/// on plain pointers), so jumping over those frames skips no cleanup.
-__attribute__((noinline)) bool run_guarded(ErrorState& state, void (*invoke)(void*), void* call) {
-    if (setjmp(state.jump) != 0) {
-        return false;
-    }
-    invoke(call);
-    return true;
-}
-
 template <typename Call>
 void guarded(ErrorState& state, Call& call) {
-    if (!run_guarded(
-            state, [](void* c) { (*static_cast<Call*>(c))(); }, &call)) {
+    if (!call_guarded(state.jump, call)) {
         throw Error(state.message);
     }
 }
@@ -159,6 +149,20 @@ Decoder::Decoder(std::string_view bytes)
     header_.cmyk = info->jpeg_color_space == JCS_CMYK || info->jpeg_color_space == JCS_YCCK;
     header_.inverted_cmyk = header_.cmyk && info->saw_Adobe_marker != 0;
     header_.progressive = info->progressive_mode != 0;
+    header_.components = info->num_components;
+    // jpeg_read_header stops at the first scan: its component count tells a multi-scan baseline
+    // file, and the block counts are set (libjpeg's coefficient controller pads them to whole
+    // MCUs, as below).
+    if (header_.progressive || info->comps_in_scan < info->num_components) {
+        for (int c = 0; c < info->num_components; ++c) {
+            const jpeg_component_info& component = info->comp_info[c];
+            const int64_t h = component.h_samp_factor;
+            const int64_t v = component.v_samp_factor;
+            const int64_t columns = (int64_t{component.width_in_blocks} + h - 1) / h * h;
+            const int64_t rows = (int64_t{component.height_in_blocks} + v - 1) / v * v;
+            header_.coefficient_bytes += columns * rows * static_cast<int64_t>(sizeof(JBLOCK));
+        }
+    }
     for (jpeg_saved_marker_ptr marker = info->marker_list; marker != nullptr;
          marker = marker->next) {
         const std::string_view data(reinterpret_cast<const char*>(marker->data),

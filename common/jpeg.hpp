@@ -8,6 +8,7 @@
 // jpeglib.h needs FILE and size_t declared before it.
 #include <jpeglib.h>
 
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,12 @@ struct Header {
     /// inverted compared with plain CMYK.
     bool inverted_cmyk = false;
     bool progressive = false;
+    /// The DCT coefficients libjpeg holds for the whole image, at the stored size whatever the
+    /// scale, when it needs every scan before the first row comes out (progressive, or a
+    /// baseline file with more than one scan): 128 bytes a block per component, about 3 bytes
+    /// a pixel for 4:2:0 colour. 0 for a single-scan baseline JPEG, decoded a block row at a time.
+    int64_t coefficient_bytes = 0;
+    int components = 0;
     /// The TIFF payload of the APP1 "Exif" marker (after "Exif\0\0"), empty when there is none.
     /// Valid while the Decoder lives.
     std::string_view exif;
@@ -79,6 +86,12 @@ private:
 struct EncodeOptions {
     int quality = 75;  ///< 1-100
     bool progressive = false;
+    /// The DCT coefficients libjpeg holds for the whole image, at the stored size whatever the
+    /// scale, when it needs every scan before the first row comes out (progressive, or a
+    /// baseline file with more than one scan): 128 bytes a block per component, about 3 bytes
+    /// a pixel for 4:2:0 colour. 0 for a single-scan baseline JPEG, decoded a block row at a time.
+    int64_t coefficient_bytes = 0;
+    int components = 0;
     /// Optimal Huffman tables: a few percent smaller for a little CPU.
     bool optimize_coding = true;
 };

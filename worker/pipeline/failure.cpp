@@ -68,6 +68,11 @@ ClientMessage ClientMessage::too_many_pixels(int width, int height, int64_t max_
                          std::to_string(max_pixels));
 }
 
+ClientMessage ClientMessage::over_memory_budget(int64_t needed_mb, int64_t budget_mb) {
+    return ClientMessage("image needs " + std::to_string(needed_mb) +
+                         " MB to decode, the budget is " + std::to_string(budget_mb) + " MB");
+}
+
 ClientMessage ClientMessage::cannot_encode() {
     return ClientMessage("cannot encode image");
 }

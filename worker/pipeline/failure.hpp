@@ -43,6 +43,8 @@ public:
     static ClientMessage not_an_image();
     static ClientMessage corrupt_image(gd::Format format);
     static ClientMessage too_many_pixels(int width, int height, int64_t max_pixels);
+    /// "image needs <needed> MB to decode, the budget is <budget> MB" (PMS_WORKER_MEMORY_BUDGET).
+    static ClientMessage over_memory_budget(int64_t needed_mb, int64_t budget_mb);
     static ClientMessage cannot_encode();
     static ClientMessage upload_failed();
     /// The database refused, or something unforeseen: the cause is the operator's business.

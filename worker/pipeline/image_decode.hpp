@@ -1,10 +1,15 @@
 #pragma once
 /// Safe decoding of source images for a given output box: the header's size is checked against
-/// the pixel limit before anything is decoded, JPEGs are shrunk while decoding (libjpeg's DCT
-/// scaling) and carry their EXIF orientation, CMYK JPEGs become RGB, and a truncated or corrupt
-/// file fails as corrupt (the decoder's own message goes to the log).
+/// the pixel limit, and the memory the decode will hold against the job's budget, before anything
+/// is decoded. Every format is shrunk while decoding, so that memory follows the output rather
+/// than the source: JPEGs by libjpeg's DCT scaling (and they carry their EXIF orientation, CMYK
+/// becomes RGB), PNG rows box-averaged as libpng hands them over, WebP by libwebp's own
+/// rescaler, GIF rows box-averaged from libgd's palette image. A truncated or corrupt file fails
+/// as corrupt (the decoder's own message goes to the log).
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "common/gd_image.hpp"
@@ -14,11 +19,16 @@ namespace pms::worker {
 
 struct DecodeOptions {
     int64_t max_pixels = 50'000'000;  ///< PMS_MAX_PIXELS
+    /// PMS_WORKER_MEMORY_BUDGET: what one job may hold while decoding and resizing, in MB (MiB).
+    /// Checked from the header, so an image that does not fit fails before it is decoded.
+    int64_t memory_budget_mb = 32;
 };
 
 /// A decoded source, still in its stored orientation.
 struct DecodedImage {
-    /// The pixels: the stored size, or for a JPEG a DCT-scaled size no smaller than the output.
+    /// The pixels, no smaller than twice the output each way when the source is larger (a JPEG's
+    /// DCT scale, the box-averaged rows of the others); PNG, GIF and WebP come out opaque,
+    /// composited on white.
     gd::Image pixels;
     /// The size the header gives (before any scaling).
     Size stored;
@@ -27,8 +37,16 @@ struct DecodedImage {
 };
 
 /// Decodes `bytes` (of the sniffed `format`, not kUnknown) for an upright output fitted inside
-/// `box`. Throws a permanent Failure for a corrupt or truncated file, or one over the limit.
+/// `box`. Throws a permanent Failure for a corrupt or truncated file, one over the pixel limit,
+/// or one whose decode needs more memory than the budget.
 DecodedImage decode_for(std::string_view bytes, gd::Format format, Size box,
                         const DecodeOptions& options);
+
+/// The bytes decode_for() holds at its peak for the `decoder_bytes` a decoder needs besides its
+/// output, a `decoded` image and the `target` it is resampled to, with `input_bytes` of source
+/// held meanwhile. Throws the permanent Failure "image needs N MB to decode, the budget is M
+/// MB" when that is more than `options.memory_budget_mb`; `what` says why in the log.
+void check_memory_budget(size_t input_bytes, int64_t decoder_bytes, Size decoded, Size target,
+                         const DecodeOptions& options, gd::Format format, const std::string& what);
 
 }  // namespace pms::worker

@@ -214,12 +214,11 @@ gd::Image lanczos(const gd::Image& source, int width, int height) {
     return result;
 }
 
-/// The whole-number box factor that leaves Lanczos at least kGap along an axis.
+}  // namespace
+
 int box_factor(int in, int out) {
     return std::max(1, static_cast<int>(std::floor(static_cast<double>(in) / out / kGap)));
 }
-
-}  // namespace
 
 gd::Image resample(const gd::Image& source, int width, int height) {
     const int fx = box_factor(source.width(), width);

@@ -11,6 +11,11 @@
 
 namespace pms::worker {
 
+/// The whole-number factor a dimension of `in` pixels is box-averaged by on its way to `out`:
+/// the largest that still leaves Lanczos at least twice the output (the decoders shrink rows by
+/// it as they arrive, so that resample() is left with the Lanczos step only).
+int box_factor(int in, int out);
+
 /// `source` (opaque truecolor) resampled to `width` x `height` (not larger than the source).
 gd::Image resample(const gd::Image& source, int width, int height);
 

@@ -50,6 +50,7 @@ WorkerConfig WorkerConfig::load(const Config& config) {
     c.image.output.format = *output_format;
     c.image.output.progressive = config.integer("PMS_IMAGE_PROGRESSIVE", 0, 1) == 1;
     c.image.decode.max_pixels = config.integer("PMS_MAX_PIXELS", 1, 1'000'000'000'000L);
+    c.image.decode.memory_budget_mb = config.integer("PMS_WORKER_MEMORY_BUDGET", 8, 1'000'000);
 
     c.s3.endpoint = config.string("PMS_S3_ENDPOINT");
     c.s3.bucket = config.string("PMS_S3_BUCKET");

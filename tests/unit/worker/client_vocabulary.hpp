@@ -18,6 +18,7 @@ inline const char* const kClientVocabulary[] = {
     R"(not an image: the bytes are not JPEG, PNG, GIF or WebP)",
     R"(corrupt (jpeg|png|gif|webp) image)",
     R"(image too large: [0-9]+x[0-9]+ pixels is more than [0-9]+)",
+    R"(image needs [0-9]+ MB to decode, the budget is [0-9]+ MB)",
     R"(cannot encode image)",
     R"(upload failed)",
     R"(internal error)",
