@@ -1,5 +1,6 @@
 /// pms-worker-bench: `suite` compares the image pipeline with vipsthumbnail and ImageMagick and
-/// writes a JSON report; `transform` is the pipeline's side of that comparison.
+/// writes a JSON report; `transform` is the pipeline's side of that comparison; `memory` measures
+/// the whole worker's peak memory on the worst-case inputs that `worst-cases` generates.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,22 +8,30 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include "bench/worker/corpus.hpp"
+#include "bench/worker/memory.hpp"
 #include "bench/worker/psnr.hpp"
 #include "bench/worker/suite.hpp"
 #include "bench/worker/transform_files.hpp"
+#include "bench/worker/worst_cases.hpp"
 #include "common/json.hpp"
 
 namespace {
 
 int usage() {
-    std::cerr << "usage: pms-worker-bench suite --work DIR --json FILE [--quick]\n"
-                 "           [--api URL --origin-dir DIR --origin-url URL --worker-pid-file F]\n"
-                 "       pms-worker-bench transform --threads N --out DIR FILE...\n"
-                 "       pms-worker-bench generate WIDTH HEIGHT SEED FILE\n"
-                 "       pms-worker-bench psnr SOURCE OUTPUT REFDIR\n";
+    std::cerr
+        << "usage: pms-worker-bench suite --work DIR --json FILE [--quick]\n"
+           "           [--api URL --origin-dir DIR --origin-url URL --worker-pid-file F]\n"
+           "       pms-worker-bench transform --threads N --out DIR FILE...\n"
+           "       pms-worker-bench generate WIDTH HEIGHT SEED FILE\n"
+           "       pms-worker-bench psnr SOURCE OUTPUT REFDIR\n"
+           "       pms-worker-bench worst-cases DIR\n"
+           "       pms-worker-bench memory --inputs DIR --json FILE --api URL --origin-dir DIR\n"
+           "           --origin-url URL --worker-pid-file F [--only NAME,...] [--timeout S]\n"
+           "           [--target-mb N] [--no-vips] -- RESTART-COMMAND...\n";
     return 2;
 }
 
@@ -86,6 +95,71 @@ int suite(int argc, char** argv) {
     return out ? 0 : 1;
 }
 
+void write_json(const Json::Value& report, const std::string& path) {
+    Json::StreamWriterBuilder writer;
+    writer["indentation"] = "  ";
+    writer["precision"] = 3;  // the figures are rounded already: print them as such
+    writer["precisionType"] = "decimal";
+    std::ofstream out(path);
+    out << Json::writeString(writer, report) << "\n";
+    if (!out) {
+        throw std::runtime_error("cannot write " + path);
+    }
+}
+
+int memory(int argc, char** argv) {
+    pms::bench::MemoryOptions options;
+    std::string json_path;
+    for (int i = 0; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool value = i + 1 < argc;
+        if (arg == "--") {
+            options.restart.assign(argv + i + 1, argv + argc);
+            break;
+        }
+        if (arg == "--no-vips") {
+            options.vips = false;
+        } else if (arg == "--inputs" && value) {
+            options.inputs = argv[++i];
+        } else if (arg == "--json" && value) {
+            json_path = argv[++i];
+        } else if (arg == "--api" && value) {
+            options.api_url = argv[++i];
+        } else if (arg == "--origin-dir" && value) {
+            options.origin_dir = argv[++i];
+        } else if (arg == "--origin-url" && value) {
+            options.origin_url = argv[++i];
+        } else if (arg == "--worker-pid-file" && value) {
+            options.pid_file = argv[++i];
+        } else if (arg == "--timeout" && value) {
+            options.timeout_seconds = std::stoi(argv[++i]);
+        } else if (arg == "--target-mb" && value) {
+            options.target_mb = std::stod(argv[++i]);
+        } else if (arg == "--only" && value) {
+            std::string list = argv[++i];
+            for (size_t start = 0; start <= list.size();) {
+                const size_t comma = std::min(list.find(',', start), list.size());
+                if (comma > start) {
+                    options.only.push_back(list.substr(start, comma - start));
+                }
+                start = comma + 1;
+            }
+        } else {
+            return usage();
+        }
+    }
+    if (options.inputs.empty() || json_path.empty() || options.api_url.empty() ||
+        options.origin_dir.empty() || options.origin_url.empty() || options.pid_file.empty() ||
+        options.restart.empty()) {
+        return usage();
+    }
+    options.vips_out = options.inputs + "/vips-out";
+    const Json::Value report = pms::bench::run_memory(options);
+    write_json(report, json_path);
+    std::cout << pms::json::compact(report) << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +176,12 @@ int main(int argc, char** argv) {
         }
         if (command == "generate") {
             return pms::bench::generate_source(argc - 2, argv + 2);
+        }
+        if (command == "memory") {
+            return memory(argc - 2, argv + 2);
+        }
+        if (command == "worst-cases") {
+            return pms::bench::generate_worst_cases(argc - 2, argv + 2);
         }
         if (command == "psnr") {
             return pms::bench::measure_psnr(argc - 2, argv + 2);

@@ -4,14 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <stdexcept>
 #include <thread>
 
 #include "bench/worker/paths.hpp"
-#include "common/curl.hpp"
+#include "bench/worker/stack_api.hpp"
 #include "common/json.hpp"
 
 namespace pms::bench {
@@ -19,55 +17,6 @@ namespace pms::bench {
 namespace {
 
 constexpr int kImagesPerProduct = 10;  // the API's limit
-
-size_t append(char* data, size_t size, size_t count, void* body) {
-    static_cast<std::string*>(body)->append(data, size * count);
-    return size * count;
-}
-
-/// One request; the parsed JSON body (throws unless the status is `expected`).
-Json::Value call(const std::string& method, const std::string& url, const std::string& body,
-                 long expected) {
-    curl::Easy easy;
-    curl::Headers headers;
-    headers.append("Content-Type: application/json");
-    // Acting as the admin whose token bench/lib.sh (or bench/worker/run) exports.
-    if (const char* token = std::getenv("PMS_BENCH_TOKEN")) {
-        headers.append(std::string("Authorization: Bearer ") + token);
-    }
-    std::string response;
-    easy.set(CURLOPT_URL, url.c_str());
-    easy.set(CURLOPT_CUSTOMREQUEST, method.c_str());
-    easy.set(CURLOPT_HTTPHEADER, headers.get());
-    easy.set(CURLOPT_WRITEFUNCTION, &append);
-    easy.set(CURLOPT_WRITEDATA, static_cast<void*>(&response));
-    easy.set(CURLOPT_TIMEOUT, 30L);
-    if (!body.empty()) {
-        easy.set(CURLOPT_POSTFIELDS, body.c_str());
-    }
-    const CURLcode code = easy.perform();
-    if (code != CURLE_OK || easy.info<long>(CURLINFO_RESPONSE_CODE) != expected) {
-        throw std::runtime_error(method + " " + url + " failed: " + response);
-    }
-    std::string error;
-    const std::optional<Json::Value> value = json::parse_strict(response, &error);
-    if (!value) {
-        throw std::runtime_error(method + " " + url + ": not JSON: " + error);
-    }
-    return *value;
-}
-
-double vm_hwm_mb(const std::string& pid_file) {
-    const std::string pid = read_file(pid_file);
-    std::ifstream status("/proc/" + std::to_string(std::stol(pid)) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) {
-            return std::stod(line.substr(6)) / 1024.0;  // kB
-        }
-    }
-    throw std::runtime_error("no VmHWM for the worker (pid " + pid + ")");
-}
 
 }  // namespace
 
@@ -82,7 +31,7 @@ Json::Value run_whole_worker(const WholeWorkerOptions& options) {
         urls.push_back(options.origin_url + "/" + name);
     }
     const Json::Value user =
-        call("POST", options.api_url + "/api/v1/users", "{\"name\": \"bench\"}", 201);
+        api_call("POST", options.api_url + "/api/v1/users", "{\"name\": \"bench\"}", 201);
 
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::string> products;
@@ -96,13 +45,13 @@ Json::Value run_whole_worker(const WholeWorkerOptions& options) {
             body["product_images"].append(urls[i]);
         }
         const Json::Value product =
-            call("POST", options.api_url + "/api/v1/products", json::compact(body), 201);
+            api_call("POST", options.api_url + "/api/v1/products", json::compact(body), 201);
         products.push_back(options.api_url + "/api/v1/products/" + product["id"].asString());
     }
     const auto deadline = start + std::chrono::minutes(5);
     for (const std::string& product : products) {
         while (true) {
-            const Json::Value body = call("GET", product, "", 200);
+            const Json::Value body = api_call("GET", product, "", 200);
             const std::string status = body["image_status"].asString();
             if (status == "done") {
                 break;
