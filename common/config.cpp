@@ -74,9 +74,10 @@ const std::vector<Setting>& all_settings() {
         {"PMS_IMAGE_PROGRESSIVE", "0", kWorker, "1 writes progressive JPEGs"},
         {"PMS_MAX_PIXELS", "50000000", kWorker,
          "largest source image in pixels; larger ones fail without being decoded"},
-        {"PMS_WORKER_MEMORY_BUDGET", "32", kWorker,
-         "MB one job may hold to decode and resize an image, estimated from its header; larger "
-         "ones fail without being decoded"},
+        {"PMS_WORKER_MEMORY_BUDGET", "64", kWorker,
+         "MB the worker's jobs may hold at once to decode and resize images, estimated from each "
+         "header; a job waits while others hold its share, and an image needing more than all of "
+         "it fails without being decoded"},
         {"PMS_FETCH_ALLOW", "", kWorker,
          "comma-separated IP addresses exempt from the download address filter"},
         {"PMS_FETCH_MAX_BYTES", "26214400", kWorker, "largest download accepted"},

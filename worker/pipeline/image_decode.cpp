@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/jpeg.hpp"
+#include "common/log.hpp"
 #include "worker/pipeline/exif.hpp"
 #include "worker/pipeline/failure.hpp"
 #include "worker/pipeline/image_probe.hpp"
@@ -103,13 +105,13 @@ DecodedImage decode_jpeg(std::string_view bytes, Size box, const DecodeOptions& 
         const int orientation = exif_orientation(header.exif);
         const Size target = stored_target(stored, orientation, box);
         const int scale = shrink_on_load_scale(stored, target);
-        check_memory_budget(bytes.size(), jpeg_decoder_bytes(header), jpeg_scaled(stored, scale),
-                            target, options, gd::Format::kJpeg,
-                            header.coefficient_bytes > 0
-                                ? "progressive or multi-scan: libjpeg holds " +
-                                      std::to_string(header.coefficient_bytes) +
-                                      " bytes of coefficients"
-                                : "baseline");
+        auto memory = reserve_memory(bytes.size(), jpeg_decoder_bytes(header),
+                                     jpeg_scaled(stored, scale), target, options, gd::Format::kJpeg,
+                                     header.coefficient_bytes > 0
+                                         ? "progressive or multi-scan: libjpeg holds " +
+                                               std::to_string(header.coefficient_bytes) +
+                                               " bytes of coefficients"
+                                         : "baseline");
         decoder.start(scale);
         gd::Image pixels = gd::Image::truecolor(decoder.output_width(), decoder.output_height());
         if (header.cmyk) {
@@ -118,7 +120,7 @@ DecodedImage decode_jpeg(std::string_view bytes, Size box, const DecodeOptions& 
             read_colour(decoder, pixels);
         }
         decoder.finish();
-        return DecodedImage{std::move(pixels), stored, orientation};
+        return DecodedImage{std::move(pixels), stored, orientation, std::move(memory)};
     } catch (const jpeg::Error& error) {
         throw permanent_failure(ClientMessage::corrupt_image(gd::Format::kJpeg),
                                 std::string("corrupt jpeg image: ") + error.what());
@@ -157,11 +159,12 @@ DecodedImage decode_png(std::string_view bytes, Size box, const DecodeOptions& o
         // Adam7 sends the image in 7 passes, each over the whole of it: the rows are merged in a
         // full-size buffer, charged here, before any can be averaged.
         const int64_t rows_bytes = header.interlaced ? row_bytes * stored.height : row_bytes;
-        check_memory_budget(bytes.size(),
-                            png::Reader::working_bytes(header) + rows_bytes +
-                                RowShrinker::bytes_for(stored, shrink.fx, shrink.fy),
-                            shrunk(stored, shrink), target, options, gd::Format::kPng,
-                            header.interlaced ? "interlaced: the whole image is held" : "rows");
+        auto memory =
+            reserve_memory(bytes.size(),
+                           png::Reader::working_bytes(header) + rows_bytes +
+                               RowShrinker::bytes_for(stored, shrink.fx, shrink.fy),
+                           shrunk(stored, shrink), target, options, gd::Format::kPng,
+                           header.interlaced ? "interlaced: the whole image is held" : "rows");
         RowShrinker shrinker(stored, shrink.fx, shrink.fy);
         std::vector<unsigned char> rows(static_cast<size_t>(rows_bytes));
         if (header.interlaced) {
@@ -178,7 +181,7 @@ DecodedImage decode_png(std::string_view bytes, Size box, const DecodeOptions& o
             }
         }
         reader.finish();
-        return DecodedImage{shrinker.take(), stored, 1};
+        return DecodedImage{shrinker.take(), stored, 1, std::move(memory)};
     } catch (const png::Error& error) {
         throw permanent_failure(ClientMessage::corrupt_image(gd::Format::kPng),
                                 std::string("cannot decode png image: ") + error.what());
@@ -212,9 +215,10 @@ DecodedImage decode_webp(std::string_view bytes, Size box, const DecodeOptions& 
         const Size scaled = shrunk(stored, shrink_for(stored, target));
         const int64_t row_bytes = int64_t{scaled.width} * 4;
         // libwebp writes into a buffer of the scaled size, copied into the image afterwards.
-        check_memory_budget(bytes.size(), webp_decoder_bytes(features) + row_bytes * scaled.height,
-                            scaled, target, options, gd::Format::kWebp,
-                            features.lossless ? "lossless: the whole image is held" : "lossy");
+        auto memory =
+            reserve_memory(bytes.size(), webp_decoder_bytes(features) + row_bytes * scaled.height,
+                           scaled, target, options, gd::Format::kWebp,
+                           features.lossless ? "lossless: the whole image is held" : "lossy");
         std::vector<unsigned char> rgba(static_cast<size_t>(row_bytes * scaled.height));
         webp::decode_scaled(bytes, scaled.width, scaled.height, rgba.data(),
                             static_cast<size_t>(row_bytes));
@@ -222,7 +226,7 @@ DecodedImage decode_webp(std::string_view bytes, Size box, const DecodeOptions& 
         for (int y = 0; y < scaled.height; ++y) {
             converter.add_row(&rgba[static_cast<size_t>(y * row_bytes)]);
         }
-        return DecodedImage{converter.take(), stored, 1};
+        return DecodedImage{converter.take(), stored, 1, std::move(memory)};
     } catch (const webp::Error& error) {
         throw permanent_failure(ClientMessage::corrupt_image(gd::Format::kWebp),
                                 std::string("cannot decode webp image: ") + error.what());
@@ -241,11 +245,11 @@ DecodedImage decode_gif(std::string_view bytes, Size box, const DecodeOptions& o
     const Size target = stored_target(*screen, 1, box);
     const Shrink shrink = shrink_for(*screen, target);
     constexpr int64_t kLzwTables = 64 * 1024;
-    check_memory_budget(bytes.size(),
-                        screen->pixels() + kLzwTables + int64_t{screen->width} * 4 +
-                            RowShrinker::bytes_for(*screen, shrink.fx, shrink.fy),
-                        shrunk(*screen, shrink), target, options, gd::Format::kGif,
-                        "libgd holds the logical screen");
+    auto memory = reserve_memory(bytes.size(),
+                                 screen->pixels() + kLzwTables + int64_t{screen->width} * 4 +
+                                     RowShrinker::bytes_for(*screen, shrink.fx, shrink.fy),
+                                 shrunk(*screen, shrink), target, options, gd::Format::kGif,
+                                 "libgd holds the logical screen");
     try {
         const gd::Image frame = gd::Image::decode(bytes);
         const Size stored{frame.width(), frame.height()};
@@ -257,7 +261,7 @@ DecodedImage decode_gif(std::string_view bytes, Size box, const DecodeOptions& o
             frame.rgba_row(y, row.data());
             shrinker.add_row(row.data());
         }
-        return DecodedImage{shrinker.take(), stored, 1};
+        return DecodedImage{shrinker.take(), stored, 1, std::move(memory)};
     } catch (const gd::Error& error) {
         // "cannot decode gif image: <libgd's reason>"
         throw permanent_failure(ClientMessage::corrupt_image(gd::Format::kGif), error.what());
@@ -278,23 +282,36 @@ DecodedImage decode_for(std::string_view bytes, gd::Format format, Size box,
     throw permanent_failure(ClientMessage::not_an_image());
 }
 
-void check_memory_budget(size_t input_bytes, int64_t decoder_bytes, Size decoded, Size target,
-                         const DecodeOptions& options, gd::Format format, const std::string& what) {
+MemoryPool::Reservation reserve_memory(size_t input_bytes, int64_t decoder_bytes, Size decoded,
+                                       Size target, const DecodeOptions& options, gd::Format format,
+                                       const std::string& what) {
     // The source stays until decoding ends; the decoded image lives on while resample() writes
     // the output (a ring of float rows and its taps) and the encoder copies it.
     constexpr int64_t kResampler = 1024 * 1024;
     const int64_t needed = static_cast<int64_t>(input_bytes) + decoder_bytes +
                            decoded.pixels() * 4 + target.pixels() * 4 * 3 + kResampler;
-    if (needed <= options.memory_budget_mb * kMiB) {
-        return;
-    }
     const int64_t needed_mb = (needed + kMiB - 1) / kMiB;
-    throw permanent_failure(
-        ClientMessage::over_memory_budget(needed_mb, options.memory_budget_mb),
-        "image needs " + std::to_string(needed_mb) + " MB to decode, the budget is " +
-            std::to_string(options.memory_budget_mb) +
-            " MB (PMS_WORKER_MEMORY_BUDGET): " + gd::name_of(format) + " " + decoded.to_string() +
-            " decoded for " + target.to_string() + ", " + what);
+    if (needed > options.memory_budget_mb * kMiB) {
+        throw permanent_failure(
+            ClientMessage::over_memory_budget(needed_mb, options.memory_budget_mb),
+            "image needs " + std::to_string(needed_mb) + " MB to decode, the budget is " +
+                std::to_string(options.memory_budget_mb) +
+                " MB (PMS_WORKER_MEMORY_BUDGET): " + gd::name_of(format) + " " +
+                decoded.to_string() + " decoded for " + target.to_string() + ", " + what);
+    }
+    if (!options.memory) {
+        return {};
+    }
+    const auto start = std::chrono::steady_clock::now();
+    MemoryPool::Reservation reservation = options.memory->reserve(needed);
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+    if (waited >= std::chrono::milliseconds(1)) {
+        log::info("waited for decode memory", {{"needed_mb", Json::Int64(needed_mb)},
+                                               {"budget_mb", Json::Int64(options.memory_budget_mb)},
+                                               {"waited_ms", Json::Int64(waited.count())}});
+    }
+    return reservation;
 }
 
 }  // namespace pms::worker

@@ -13,6 +13,7 @@
 #include "worker/pipeline/fetcher.hpp"
 #include "worker/pipeline/job.hpp"
 #include "worker/pipeline/job_store.hpp"
+#include "worker/pipeline/memory_pool.hpp"
 #include "worker/pipeline/retry_publisher.hpp"
 #include "worker/pipeline/s3_client.hpp"
 #include "worker/pipeline/worker_config.hpp"
@@ -41,8 +42,11 @@ struct JobContext {
     JobRunner runner;
 };
 
-int run(const WorkerConfig& settings) {
+int run(WorkerConfig settings) {
     pms::curl::Global curl;
+    // One budget for every thread's decodes.
+    settings.image.decode.memory =
+        std::make_shared<MemoryPool>(settings.image.decode.memory_budget_mb * 1024 * 1024);
     pms::log::info("pms-worker starting",
                    {{"version", PMS_VERSION},
                     {"concurrency", settings.concurrency},
@@ -51,7 +55,8 @@ int run(const WorkerConfig& settings) {
                     {"max_width", settings.image.max_width},
                     {"max_height", settings.image.max_height},
                     {"quality", settings.image.output.quality},
-                    {"max_pixels", Json::Int64(settings.image.decode.max_pixels)}});
+                    {"max_pixels", Json::Int64(settings.image.decode.max_pixels)},
+                    {"memory_budget_mb", Json::Int64(settings.image.decode.memory_budget_mb)}});
     {
         WorkerPool pool(settings.concurrency, [&settings]() -> JobFunction {
             auto context = std::make_shared<JobContext>(settings);
@@ -82,8 +87,7 @@ int main(int argc, char** argv) {
     }
     pms::install_stop_handlers();
     try {
-        const WorkerConfig settings = WorkerConfig::load(pms::Config(pms::kWorker));
-        return run(settings);
+        return run(WorkerConfig::load(pms::Config(pms::kWorker)));
     } catch (const pms::ConfigError& error) {
         pms::log::error("invalid configuration", {{"error", error.what()}});
         return 2;

@@ -187,7 +187,7 @@ TEST(Decode, GifWithAHugeLogicalScreenIsRefusedByTheBudget) {
     gif[7] = gif[9] = static_cast<char>(7000 >> 8);
     const Failure failure = refusal(gif, DecodeOptions{});
     // The 49 MB palette screen, the 1400x1400 image its rows shrink to, the 600x600 output.
-    EXPECT_EQ(failure.client_message().text(), "image needs 67 MB to decode, the budget is 32 MB");
+    EXPECT_EQ(failure.client_message().text(), "image needs 67 MB to decode, the budget is 64 MB");
 }
 
 TEST(Decode, ProgressiveJpegIsChargedItsCoefficients) {
@@ -212,6 +212,29 @@ TEST(Decode, ProgressiveJpegIsChargedItsCoefficients) {
     EXPECT_EQ(failure.client_message().text().rfind("image needs 2", 0), 0u)
         << failure.client_message().text();
     EXPECT_NE(std::string(failure.detail()).find("PMS_WORKER_MEMORY_BUDGET"), std::string::npos);
+}
+
+TEST(Decode, TheDecodedImageHoldsItsShareOfTheWorkersBudgetUntilDropped) {
+    fixtures::JpegSpec spec;
+    spec.width = 3000;
+    spec.height = 2000;
+    spec.colour = [](int x, int y) { return ramp(x % 1200, y % 900) | 0xFF000000U; };
+    spec.progressive = true;
+    DecodeOptions options;
+    options.memory = std::make_shared<MemoryPool>(options.memory_budget_mb * 1024 * 1024);
+    {
+        const DecodedImage decoded =
+            decode_for(fixtures::jpeg(spec), gd::Format::kJpeg, {800, 600}, options);
+        // At least the 18 MB of coefficients, though they are freed by now: the estimate is
+        // held until the output is encoded.
+        EXPECT_GT(decoded.memory.bytes(), 18'000'000);
+        EXPECT_EQ(options.memory->in_use(), decoded.memory.bytes());
+    }
+    EXPECT_EQ(options.memory->in_use(), 0);
+    // A refused image holds nothing.
+    options.memory_budget_mb = 16;
+    refusal(fixtures::jpeg(spec), options);
+    EXPECT_EQ(options.memory->in_use(), 0);
 }
 
 /// The peak resident memory (bytes above what was resident before) of decode_for() on `bytes`,
