@@ -20,6 +20,8 @@ DEPS_PACKAGES=(
     clang libclang-rt-14-dev
     # ops tests: systemd-analyze; the Debian package (dpkg-shlibdeps, file for CPack)
     systemd dpkg-dev file
+    # system tests: a Debian root file system booted by systemd-nspawn
+    debootstrap systemd-container
 )
 
 # Pinned: its behaviour (required x-amz-content-sha256, no signature check) is
