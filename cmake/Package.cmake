@@ -6,7 +6,7 @@ set(PMS_PACKAGE_MAINTAINER "pms maintainers <root@localhost>" CACHE STRING
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME pms)
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_VERSION ${PMS_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY ${PROJECT_DESCRIPTION})
 set(CPACK_PACKAGE_DESCRIPTION
     "pms-api (FastCGI behind nginx), pms-bridge (outbox to RabbitMQ) and pms-worker (image
@@ -19,7 +19,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 # Debug information stays in the build tree; the package is a third of the size.
 set(CPACK_STRIP_FILES ON)
 
-# pms_<version>_<arch>.deb
+# pms_<version>_<arch>.deb, e.g. pms_0.1.0+git415.38006da1_amd64.deb
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

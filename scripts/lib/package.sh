@@ -99,7 +99,7 @@ package_build() {
     shopt -s nullglob
     debs=("$PACKAGE_BUILD_DIR"/*.deb)
     ((${#debs[@]} == 1)) || die "cpack made ${#debs[@]} packages: ${debs[*]}"
-    [[ "$(basename "${debs[0]}")" =~ ^pms_[0-9][0-9.]*_amd64\.deb$ ]] ||
+    [[ "$(basename "${debs[0]}")" =~ ^pms_[0-9][0-9.]*(\+git[0-9]+\.[0-9a-f]+)?_amd64\.deb$ ]] ||
         die "the package is named $(basename "${debs[0]}"), not pms_<version>_amd64.deb"
     log_info "built $(basename "${debs[0]}")"
     cp "${debs[0]}" "$(package_deb)"
