@@ -13,7 +13,8 @@
 # Kept root file systems, one per stamp of what they hold.
 CONTAINER_CACHE_DIR=${PMS_SYSTEM_CACHE_DIR:-/var/cache/pms-system}
 CONTAINER_SUITE=bookworm
-CONTAINER_NAME=pms-system
+# Its host name; scripts/test makes it unique per run, so that two runs cannot meet.
+CONTAINER_NAME=${CONTAINER_NAME:-pms-system}
 # What a host of the README's deployment has besides the package: the services it
 # talks to, nginx, sudo and curl (the README's commands), openssl, node for the S3
 # server (s3rver, copied from .tools), and what the checks use (procps, jq).

@@ -261,23 +261,25 @@ system_signal_restarts() {
     die "$unit was not restarted within $seconds s of SIG$signal (NRestarts $before -> $after)"
 }
 
-# A program killed with SIGKILL is restarted by systemd, and the products created around the
-# kills all get their image.
+# Under a steady load of product creations with images, pms-bridge and a worker killed with
+# SIGKILL are restarted by systemd, and every product created gets its image: the outbox rows
+# wait for the bridge, and the worker's unacknowledged jobs are delivered again.
 step_system_kill() {
-    local -a ids=()
-    local i created
-    for i in 1 2 3 4 5; do
-        created=$(system_create "before kill $i")
-        ids+=("${created%% *}")
-    done
+    local lines id
+    local -a ids
+    system_load_start images
+    sleep 2
     system_signal_restarts pms-bridge.service KILL 30
+    sleep 1
     system_signal_restarts pms-worker@1.service KILL 30
-    for i in 1 2 3 4 5; do
-        created=$(system_create "after kill $i")
-        ids+=("${created%% *}")
+    sleep 2
+    lines=$(system_load_stop)
+    system_load_check "$lines" 10 "around the kills"
+    mapfile -t ids < <(sed -n 's|^201 POST /api/v1/products/\([0-9]*\).*|\1|p' <<<"$lines")
+    for id in "${ids[@]}"; do
+        system_wait_done "$id" >/dev/null
     done
-    for i in "${ids[@]}"; do system_wait_done "$i" >/dev/null; done
-    log_info "${#ids[@]} products around the kills: every image done"
+    log_info "all ${#ids[@]} products created around the kills have their image"
 }
 
 # A worker that stops answering (SIGSTOP) is killed by the watchdog and started again. The unit's
@@ -300,33 +302,72 @@ systemctl daemon-reload
 SH
 }
 
-# Under a steady load of reads (from PostgreSQL, not the cache) and writes through nginx,
-# `systemctl reload pms-api` (a rolling restart of its children) and `systemctl restart pms-api`
-# (a new master; the socket keeps the waiting connections) fail no request.
-step_system_reload_restart() {
-    local id pid_before pid_after i codes total bad
+# Starts a steady load through nginx inside the container (a transient unit, not named pms-*:
+# the sandbox drop-in of every pms- unit would apply to it), until system_load_stop or 120 s.
+# MODE reads: 4 clients, each a GET of product READ_ID (from PostgreSQL, not the cache) and a
+# POST without images in turn; MODE images: 2 clients POSTing products with the origin's image,
+# each pausing 0.1 s between them.
+# Each request writes "STATUS METHOD LOCATION". Usage: system_load_start MODE [READ_ID]
+system_load_start() {
+    local mode=$1 read_id=${2:-} clients=4 get="" pause=""
+    local body='{"product_name": "load", "product_price": 1}'
     system_tokens
-    id=$(system_create "under load")
-    id=${id%% *}
+    if [[ "$mode" == images ]]; then
+        # About 15 products a second: a backlog the two workers clear within seconds.
+        clients=2
+        pause="sleep 0.1"
+        body="{\"product_name\": \"load\", \"product_price\": 1, \"product_images\": [\"$SYSTEM_ORIGIN/photo.jpg\"]}"
+    else
+        get="curl -s -o /dev/null --max-time 30 -w '%{http_code} GET\\n' -H 'Cache-Control: no-cache' $SYSTEM_API/api/v1/products/$read_id"
+    fi
     container_exec tee /root/load.sh >/dev/null <<SH
 #!/bin/bash
-# 4 clients, each a GET and a POST at a time, until /root/load.stop appears (at most 120 s).
 end=\$((SECONDS + 120))
 client() {
     while [[ ! -e /root/load.stop ]] && ((SECONDS < end)); do
-        curl -s -o /dev/null --max-time 30 -w '%{http_code} GET\n' -H 'Cache-Control: no-cache' \
-            $SYSTEM_API/api/v1/products/$id
-        curl -s -o /dev/null --max-time 30 -w '%{http_code} POST\n' -XPOST \
-            -H 'Authorization: Bearer $SYSTEM_USER_TOKEN' -H 'Content-Type: application/json' \
-            -d '{"product_name": "load", "product_price": 1}' $SYSTEM_API/api/v1/products
+        $get
+        curl -s -o /dev/null --max-time 30 -w '%{http_code} POST %header{location}\\n' -XPOST \\
+            -H 'Authorization: Bearer $SYSTEM_USER_TOKEN' -H 'Content-Type: application/json' \\
+            -d '$body' $SYSTEM_API/api/v1/products
+        $pause
     done >"/root/load.\$1"
 }
-for c in 1 2 3 4; do client "\$c" & done
+for c in \$(seq $clients); do client "\$c" & done
 wait
 SH
-    container_exec rm -f /root/load.stop
-    # Not named pms-*: the sandbox drop-in of every pms- unit would apply to it.
+    container_exec rm -f /root/load.stop /root/load.{1..4}
     container_exec systemd-run -q --unit=test-load --collect /bin/bash /root/load.sh
+}
+
+# Stops the load and prints what each request got, one line each.
+system_load_stop() {
+    local i
+    container_exec touch /root/load.stop
+    for ((i = 0; i < 600; i++)); do
+        [[ "$(container_exec systemctl is-active test-load.service)" != active ]] && break
+        sleep 0.1
+    done
+    container_exec sh -c 'cat /root/load.[1-4]'
+}
+
+# Fails unless every request of a load's LINES was answered 200 or 201, and there were at least
+# MIN of them. Usage: system_load_check LINES MIN WHAT
+system_load_check() {
+    local total bad
+    total=$(grep -c . <<<"$1") || true
+    bad=$(grep -cvE '^(200 GET|201 POST .*)$' <<<"$1") || true
+    log_info "$total requests $3; not answered 200/201: $bad"
+    ((total >= $2)) || die "only $total requests ran $3"
+    ((bad == 0)) || die "failed requests: $(grep -vE '^(200 GET|201 POST .*)$' <<<"$1" | sort | uniq -c | tr '\n' ';')"
+}
+
+# Under a steady load of reads and writes through nginx, `systemctl reload pms-api` (a rolling
+# restart of its children) and `systemctl restart pms-api` (a new master; the socket keeps the
+# waiting connections) fail no request.
+step_system_reload_restart() {
+    local id pid_before pid_after i
+    id=$(system_create "under load")
+    system_load_start reads "${id%% *}"
     sleep 2
     container_exec systemctl reload pms-api.service
     for ((i = 0; i < 300; i++)); do
@@ -341,17 +382,7 @@ SH
     pid_after=$(container_exec systemctl show -P MainPID pms-api.service)
     [[ "$pid_after" != "$pid_before" ]] || die "systemctl restart kept pms-api's process $pid_before"
     sleep 2
-    container_exec touch /root/load.stop
-    for ((i = 0; i < 600; i++)); do
-        [[ "$(container_exec systemctl is-active test-load.service)" != active ]] && break
-        sleep 0.1
-    done
-    codes=$(container_exec sh -c 'cat /root/load.[1-4]')
-    total=$(grep -c . <<<"$codes") || true
-    bad=$(grep -cvE '^(200 GET|201 POST)$' <<<"$codes") || true
-    log_info "$total requests during the reload and the restart; not answered 200/201: $bad"
-    ((total >= 100)) || die "only $total requests ran: the load did not cover the restarts"
-    ((bad == 0)) || die "failed requests: $(grep -vE '^(200 GET|201 POST)$' <<<"$codes" | sort | uniq -c | tr '\n' ';')"
+    system_load_check "$(system_load_stop)" 100 "during the reload and the restart"
 }
 
 # A program that cannot start (a broken settings file) ends failed after its start limit (5
