@@ -155,6 +155,23 @@ std::string interlaced_png(int width, int height) {
     return out;
 }
 
+TEST(Decode, APngChunkLongerThanTheFileFailsBeforeLibpngAllocatesIt) {
+    PngSpec spec;
+    spec.width = 64;
+    spec.height = 48;
+    spec.colour = [](int x, int y) { return ramp(x, y) | 0xFF000000U; };
+    std::string png = fixtures::png(spec);
+    // After the signature and IHDR (8 + 25 bytes): a tEXt chunk claiming 1.1 GB, then a few
+    // bytes. libpng asked for the 1.1 GB before reading any (the image_decode fuzz target).
+    png.insert(33, std::string("\x46\x20\x60\xc0tEXtd0\x01\x01", 12));
+    const Failure failure = refusal(png, DecodeOptions{});
+    EXPECT_EQ(failure.client_message().text(),
+              ClientMessage::corrupt_image(gd::Format::kPng).text());
+    EXPECT_NE(std::string(failure.detail()).find("the tEXt chunk claims 1176527040 bytes"),
+              std::string::npos)
+        << failure.detail();
+}
+
 TEST(Decode, InterlacedPngMatchesLibgdAndIsChargedWhole) {
     const std::string png = interlaced_png(1200, 900);
     EXPECT_GT(psnr_against_libgd(png, {300, 200}), 40.0);
