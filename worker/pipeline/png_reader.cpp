@@ -59,9 +59,8 @@ constexpr png_byte kIgnoredChunks[] = {
 
 /// Fails unless every chunk up to IEND fits in the bytes that follow its header. libpng
 /// allocates a text chunk's claimed length before reading it (the list above did not stop it for
-/// tEXt), so a 106-byte file whose tEXt claimed 1.1 GB had it
-/// ask for 1.1 GB (found by the image_decode fuzz target). With this check no chunk buffer is
-/// larger than the file itself.
+/// tEXt), so a 106-byte file whose tEXt claimed 1.1 GB had it ask for 1.1 GB (found by the
+/// image_decode fuzz target). With this check no chunk buffer is larger than the file itself.
 void check_chunk_lengths(std::string_view bytes) {
     constexpr size_t kSignature = 8;
     constexpr size_t kHeader = 8;  // length and type
