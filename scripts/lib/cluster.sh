@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# Hosts of scripts/cluster: each a network namespace on a private bridge, its
+# processes started inside it (`ip netns exec`), its data under the cluster's
+# folder. The machine reaches them through the bridge's own address; nothing
+# else is routed, so traffic stays between the namespaces this script made.
+#
+# Needs log.sh, paths.sh, services.sh (postgres_as_owner, SERVICES_PG_BIN).
+
+CLUSTER_DIR=$(realpath -m "${PMS_CLUSTER_DIR:-$PMS_REPO_DIR/.cluster}")
+CLUSTER_BRIDGE=pmsc0
+CLUSTER_NET=10.77.0
+# The machine's own address on the bridge.
+CLUSTER_GATEWAY=$CLUSTER_NET.1
+
+# The hosts and the last byte of their addresses, in start order.
+declare -A CLUSTER_HOST_ID=([db1]=11 [db2]=12)
+CLUSTER_HOSTS=(db1 db2)
+
+cluster_ns() { printf 'pmsc-%s\n' "$1"; }
+cluster_addr() {
+    [[ -n "${CLUSTER_HOST_ID[$1]:-}" ]] || die "no host $1 (hosts: ${CLUSTER_HOSTS[*]})"
+    printf '%s.%s\n' "$CLUSTER_NET" "${CLUSTER_HOST_ID[$1]}"
+}
+cluster_host_dir() { printf '%s/%s\n' "$CLUSTER_DIR" "$1"; }
+
+# Runs a command inside HOST's namespace. Usage: cluster_in HOST CMD...
+cluster_in() {
+    local host=$1
+    shift
+    ip netns exec "$(cluster_ns "$host")" "$@"
+}
+
+# The bridge with the machine's address on it, once.
+cluster_net_up() {
+    if ! ip link show "$CLUSTER_BRIDGE" >/dev/null 2>&1; then
+        ip link add "$CLUSTER_BRIDGE" type bridge
+        ip addr add "$CLUSTER_GATEWAY/24" dev "$CLUSTER_BRIDGE"
+    fi
+    ip link set "$CLUSTER_BRIDGE" up
+}
+
+# HOST's namespace, plugged into the bridge by a veth pair (eth0 inside), once.
+cluster_host_up() {
+    local host=$1 ns veth
+    ns=$(cluster_ns "$host")
+    veth=vc-$host
+    if ! ip netns list | grep -qx "$ns\( .*\)\{0,1\}"; then
+        ip netns add "$ns"
+        ip link add "$veth" type veth peer name eth0 netns "$ns"
+        ip link set "$veth" master "$CLUSTER_BRIDGE"
+        ip -n "$ns" addr add "$(cluster_addr "$host")/24" dev eth0
+        ip -n "$ns" link set lo up
+        ip -n "$ns" link set eth0 up
+    fi
+    ip link set "$veth" up
+    mkdir -p "$(cluster_host_dir "$host")"
+    chmod 0755 "$CLUSTER_DIR" "$(cluster_host_dir "$host")"
+}
+
+# Every process of HOST's namespace gets SIGKILL (a host lost at once).
+cluster_kill() {
+    local -a pids
+    mapfile -t pids < <(ip netns pids "$(cluster_ns "$1")" 2>/dev/null)
+    ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+# HOST cut off from every other (its cable pulled) and back.
+cluster_cut() { ip link set "vc-$1" down; }
+cluster_heal() { ip link set "vc-$1" up; }
+
+cluster_host_down() {
+    local host=$1
+    cluster_kill "$host"
+    ip link del "vc-$host" 2>/dev/null || true
+    ip netns del "$(cluster_ns "$host")" 2>/dev/null || true
+}
+
+cluster_net_down() {
+    ip link del "$CLUSTER_BRIDGE" 2>/dev/null || true
+}
+
+# ------------------------------------------------------------- PostgreSQL
+# db1 is the primary, db2 a streaming standby it waits for at every commit
+# (synchronous_standby_names), so a committed product is on both.
+
+cluster_pg_data() { printf '%s/pg\n' "$(cluster_host_dir "$1")"; }
+cluster_pg_log() { printf '%s/postgres.log\n' "$(cluster_host_dir "$1")"; }
+cluster_pg_sockets() { printf '%s/pg-run\n' "$(cluster_host_dir "$1")"; }
+
+cluster_pg_running() {
+    local data
+    data=$(cluster_pg_data "$1")
+    [[ -f "$data/postmaster.pid" ]] && cluster_in "$1" runuser -u postgres -- \
+        "$SERVICES_PG_BIN/pg_ctl" status -D "$data" >/dev/null 2>&1
+}
+
+# Starts HOST's PostgreSQL on its address, port 5432, its socket in its folder.
+cluster_pg_start() {
+    local host=$1 data log
+    data=$(cluster_pg_data "$host")
+    log=$(cluster_pg_log "$host")
+    touch "$log" && chown postgres "$log"
+    install -d -o postgres -g postgres -m 0700 "$(cluster_pg_sockets "$host")"
+    cluster_pg_running "$host" && return 0
+    rm -f "$data/postmaster.pid"  # left by a SIGKILL: the host is new again
+    (cd / && cluster_in "$host" runuser -u postgres -- "$SERVICES_PG_BIN/pg_ctl" start -D "$data" \
+        -l "$log" -w -t 60 -o "-c listen_addresses=$(cluster_addr "$host") -c port=5432 \
+        -c unix_socket_directories=$(cluster_pg_sockets "$host")") >/dev/null ||
+        { log_tail "$log"; die "PostgreSQL on $host did not start"; }
+}
+
+# The primary, once: trust for the cluster's network (a test cluster; no
+# password travels), replication allowed, and the standby waited for.
+cluster_pg_init_primary() {
+    local data
+    data=$(cluster_pg_data db1)
+    [[ -f "$data/PG_VERSION" ]] && return 0
+    install -d -o postgres -g postgres -m 0700 "$data"
+    (cd / && runuser -u postgres -- "$SERVICES_PG_BIN/initdb" -D "$data" -U postgres -E UTF8 \
+        --locale=C.UTF-8 --auth=trust) >"$(cluster_pg_log db1)" 2>&1 ||
+        { log_tail "$(cluster_pg_log db1)"; die "initdb failed on db1"; }
+    cat >"$data/pg_hba.conf" <<EOF
+# Written by scripts/lib/cluster.sh: the cluster's private network only.
+local all         all                 trust
+host  all         all $CLUSTER_NET.0/24 trust
+host  replication all $CLUSTER_NET.0/24 trust
+EOF
+    cat >>"$data/postgresql.conf" <<'EOF'
+# scripts/lib/cluster.sh: a commit returns once db2 has flushed it too.
+synchronous_standby_names = 'db2'
+synchronous_commit = on
+wal_keep_size = 256MB
+EOF
+    chown postgres:postgres "$data/pg_hba.conf" "$data/postgresql.conf"
+}
+
+# The standby, once: a base backup of the running primary that follows it.
+cluster_pg_init_standby() {
+    local data
+    data=$(cluster_pg_data db2)
+    [[ -f "$data/PG_VERSION" ]] && return 0
+    install -d -o postgres -g postgres -m 0700 "$data"
+    (cd / && cluster_in db2 runuser -u postgres -- "$SERVICES_PG_BIN/pg_basebackup" -D "$data" -R \
+        -X stream -d "host=$(cluster_addr db1) port=5432 user=postgres application_name=db2") \
+        >>"$(cluster_pg_log db2)" 2>&1 ||
+        { log_tail "$(cluster_pg_log db2)"; die "pg_basebackup failed on db2"; }
+}
+
+cluster_pg_up() {
+    cluster_pg_init_primary
+    cluster_pg_start db1
+    cluster_pg_init_standby
+    cluster_pg_start db2
+    psql -X -q "postgresql://postgres@$(cluster_addr db1):5432/postgres" \
+        -c "select 1 from pg_database where datname = 'pms'" -At | grep -q 1 ||
+        psql -X -q "postgresql://postgres@$(cluster_addr db1):5432/postgres" -c 'create database pms'
+}
+
+# Fails over to db2: db1 is fenced first (its processes killed, its cable pulled) so that
+# two primaries never take writes, then db2 is promoted.
+cluster_pg_promote_db2() {
+    cluster_kill db1
+    cluster_cut db1
+    (cd / && cluster_in db2 runuser -u postgres -- "$SERVICES_PG_BIN/pg_ctl" promote -w \
+        -D "$(cluster_pg_data db2)") >/dev/null || die "db2 could not be promoted"
+    # Alone now: waiting for a standby that is gone would stop every commit.
+    psql -X -q "postgresql://postgres@$(cluster_addr db2):5432/postgres" \
+        -c "alter system set synchronous_standby_names = ''" -c 'select pg_reload_conf()' >/dev/null
+}
+
+# One line: primary, standby or down, and the replication state seen from db1.
+cluster_pg_status() {
+    local host=$1 role
+    if role=$(psql -X -At "postgresql://postgres@$(cluster_addr "$host"):5432/postgres?connect_timeout=2" \
+        -c "select case when pg_is_in_recovery() then 'standby' else 'primary' end" 2>/dev/null); then
+        printf '%-8s %-12s postgres %s\n' "$host" "$(cluster_addr "$host")" "$role"
+    else
+        printf '%-8s %-12s postgres down or cut off\n' "$host" "$(cluster_addr "$host")"
+    fi
+}
