@@ -13,8 +13,9 @@ CLUSTER_NET=10.77.0
 CLUSTER_GATEWAY=$CLUSTER_NET.1
 
 # The hosts and the last byte of their addresses, in start order.
-declare -A CLUSTER_HOST_ID=([db1]=11 [db2]=12)
-CLUSTER_HOSTS=(db1 db2)
+declare -A CLUSTER_HOST_ID=([db1]=11 [db2]=12 [mq1]=21 [mq2]=22 [mq3]=23)
+CLUSTER_HOSTS=(db1 db2 mq1 mq2 mq3)
+CLUSTER_MQ_HOSTS=(mq1 mq2 mq3)
 
 cluster_ns() { printf 'pmsc-%s\n' "$1"; }
 cluster_addr() {
@@ -176,5 +177,101 @@ cluster_pg_status() {
         printf '%-8s %-12s postgres %s\n' "$host" "$(cluster_addr "$host")" "$role"
     else
         printf '%-8s %-12s postgres down or cut off\n' "$host" "$(cluster_addr "$host")"
+    fi
+}
+
+# --------------------------------------------------------------- RabbitMQ
+# mq1, mq2 and mq3: one RabbitMQ cluster. Nodes are named by address (long names), so no host
+# name has to resolve; each namespace has its own epmd on the default port.
+
+cluster_mq_dir() { printf '%s/rabbitmq\n' "$(cluster_host_dir "$1")"; }
+cluster_mq_node() { printf 'rabbit@%s\n' "$(cluster_addr "$1")"; }
+
+# The environment of HOST's broker and of rabbitmqctl run for it, one NAME=value a line.
+cluster_mq_env() {
+    local dir
+    dir=$(cluster_mq_dir "$1")
+    printf '%s\n' "HOME=$dir" RABBITMQ_USE_LONGNAME=true "RABBITMQ_NODENAME=$(cluster_mq_node "$1")" \
+        "RABBITMQ_CONF_ENV_FILE=$dir/rabbitmq-env.conf" "RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf" \
+        "RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config" \
+        "RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins" "RABBITMQ_MNESIA_BASE=$dir/mnesia" \
+        "RABBITMQ_LOG_BASE=$dir/log" "RABBITMQ_PID_FILE=$dir/rabbit.pid" \
+        "RABBITMQ_NODE_IP_ADDRESS=$(cluster_addr "$1")" RABBITMQ_NODE_PORT=5672
+}
+
+# rabbitmqctl for HOST's node, run inside HOST. Usage: cluster_mq_ctl HOST ARGS...
+cluster_mq_ctl() {
+    local host=$1
+    local -a env
+    shift
+    mapfile -t env < <(cluster_mq_env "$host")
+    cluster_in "$host" env "${env[@]}" "$SERVICES_RABBIT_BIN/rabbitmqctl" --longnames \
+        -n "$(cluster_mq_node "$host")" "$@"
+}
+
+cluster_mq_write_config() {
+    local host=$1 dir
+    dir=$(cluster_mq_dir "$host")
+    mkdir -p "$dir/log"
+    : >"$dir/rabbitmq-env.conf"
+    printf '[].\n' >"$dir/enabled_plugins"
+    printf '[].\n' >"$dir/advanced.config"
+    cat >"$dir/rabbitmq.conf" <<EOF
+# Written by scripts/lib/cluster.sh.
+listeners.tcp.1 = $(cluster_addr "$host"):5672
+# guest from the other hosts: a test cluster on its private network.
+loopback_users = none
+log.file.level = info
+log.console = false
+EOF
+    # One cookie for the whole cluster, made once.
+    [[ -f "$CLUSTER_DIR/erlang.cookie" ]] ||
+        (umask 077 && od -An -N20 -tx1 /dev/urandom | tr -d ' \n' >"$CLUSTER_DIR/erlang.cookie")
+    install -m 0400 "$CLUSTER_DIR/erlang.cookie" "$dir/.erlang.cookie"
+}
+
+cluster_mq_running() { cluster_mq_ctl "$1" status >/dev/null 2>&1; }
+
+# Starts HOST's broker (in the background, its output in its log folder) and waits for it.
+cluster_mq_start() {
+    local host=$1 dir
+    local -a env
+    cluster_mq_running "$host" && return 0
+    cluster_mq_write_config "$host"
+    dir=$(cluster_mq_dir "$host")
+    mapfile -t env < <(cluster_mq_env "$host")
+    cluster_in "$host" env "${env[@]}" setsid "$SERVICES_RABBIT_BIN/rabbitmq-server" \
+        >"$dir/log/server.out" 2>&1 </dev/null &
+    cluster_mq_ctl "$host" wait "$dir/rabbit.pid" --timeout 120 >/dev/null ||
+        { log_tail "$dir/log/server.out"; die "RabbitMQ on $host did not start"; }
+}
+
+# The three brokers; mq2 and mq3 join mq1 once (later starts find the cluster in their data).
+cluster_mq_up() {
+    local host
+    for host in "${CLUSTER_MQ_HOSTS[@]}"; do cluster_mq_start "$host"; done
+    for host in mq2 mq3; do
+        [[ ! -f "$(cluster_mq_dir "$host")/joined" ]] || continue
+        cluster_mq_ctl "$host" stop_app >/dev/null
+        cluster_mq_ctl "$host" join_cluster "$(cluster_mq_node mq1)" >/dev/null ||
+            die "$host could not join mq1's cluster"
+        cluster_mq_ctl "$host" start_app >/dev/null
+        : >"$(cluster_mq_dir "$host")/joined"
+    done
+}
+
+# The nodes HOST's broker sees running, comma-separated (nothing when it does not answer).
+cluster_mq_running_nodes() {
+    cluster_mq_ctl "$1" cluster_status --formatter json 2>/dev/null |
+        jq -r '.running_nodes | sort | join(",")' 2>/dev/null || true
+}
+
+cluster_mq_status() {
+    local nodes
+    nodes=$(cluster_mq_running_nodes "$1")
+    if [[ -n "$nodes" ]]; then
+        printf '%-8s %-12s rabbitmq running; sees %s\n' "$1" "$(cluster_addr "$1")" "$nodes"
+    else
+        printf '%-8s %-12s rabbitmq down or cut off\n' "$1" "$(cluster_addr "$1")"
     fi
 }
