@@ -3,6 +3,7 @@
 
 #include <amqp_tcp_socket.h>
 
+#include <algorithm>
 #include <string>
 
 namespace pms::amqp {
@@ -99,10 +100,33 @@ int64_t Message::header(std::string_view name, int64_t fallback) const {
     return fallback;
 }
 
-Connection::Connection(std::string_view url, std::chrono::milliseconds timeout,
-                       std::chrono::seconds heartbeat)
-    : state_(amqp_new_connection()) {
+Connection::Connection(std::string_view urls, std::chrono::milliseconds timeout,
+                       std::chrono::seconds heartbeat) {
+    // A list names the nodes of one cluster: the first that lets us in serves. Each attempt gets
+    // a connection state of its own, since a failed login leaves one unusable.
+    std::string failures;
+    size_t start = 0;
+    while (start <= urls.size()) {
+        const size_t comma = std::min(urls.find(',', start), urls.size());
+        const std::string_view url = urls.substr(start, comma - start);
+        start = comma + 1;
+        try {
+            open(url, timeout, heartbeat);
+            return;
+        } catch (const Error& error) {
+            failures += failures.empty() ? error.what() : std::string("; ") + error.what();
+        }
+    }
+    usable_ = false;
+    throw Error(failures);
+}
+
+void Connection::open(std::string_view url, std::chrono::milliseconds timeout,
+                      std::chrono::seconds heartbeat) {
+    state_.reset(amqp_new_connection());
+    usable_ = true;
     if (!state_) {
+        usable_ = false;
         throw Error("amqp: out of memory");
     }
     std::string buffer(url);  // amqp_parse_url cuts the string it parses into pieces

@@ -65,8 +65,10 @@ struct QueueOptions {
 /// than the heartbeat interval.
 class Connection {
 public:
-    /// Connects to amqp://user:password@host:port/vhost and opens channel 1.
-    Connection(std::string_view url, std::chrono::milliseconds timeout,
+    /// Connects to amqp://user:password@host:port/vhost and opens channel 1. `urls` may list the
+    /// nodes of a cluster, comma-separated: they are tried in order (each within `timeout`) and
+    /// the first that lets us in serves; the error names why each failed.
+    Connection(std::string_view urls, std::chrono::milliseconds timeout,
                std::chrono::seconds heartbeat = std::chrono::seconds(30));
     ~Connection();
     Connection(const Connection&) = delete;
@@ -94,6 +96,8 @@ public:
     void reject(uint64_t delivery_tag, bool requeue);
 
 private:
+    void open(std::string_view url, std::chrono::milliseconds timeout,
+              std::chrono::seconds heartbeat);
     void check(amqp_rpc_reply_t reply, const char* context);
     void check(int status, const char* context);
     [[noreturn]] void on_unexpected_frame(const amqp_frame_t& frame, const char* context);

@@ -25,7 +25,8 @@ const std::vector<Setting>& all_settings() {
         {"PMS_REDIS_URL", "redis://127.0.0.1:6379/0", kApi | kBridge,
          "Redis for the product cache: redis://[:password@]host[:port][/db]"},
         {"PMS_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f", kBridge | kWorker,
-         "RabbitMQ: amqp://user:password@host:port/vhost (the vhost \"/\" is written %2f)"},
+         "RabbitMQ: amqp://user:password@host:port/vhost (the vhost \"/\" is written %2f); the "
+         "nodes of a cluster comma-separated, tried in order"},
         {"PMS_AMQP_QUORUM", "0", kBridge | kWorker,
          "1 declares the queues as quorum queues (a new broker or new queues only)"},
         {"PMS_S3_ENDPOINT", "http://127.0.0.1:9000", kWorker,

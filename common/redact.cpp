@@ -188,7 +188,9 @@ void replace_all(std::string& text, std::string_view from, std::string_view to) 
 
 }  // namespace
 
-std::string redact_url(std::string_view url) {
+namespace {
+
+std::string redact_one(std::string_view url) {
     std::string out;
     size_t copied = 0;
     for (const Span& span : secrets_of(url)) {
@@ -201,6 +203,18 @@ std::string redact_url(std::string_view url) {
     }
     out.append(url.substr(copied));
     return out;
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+    // A list (PMS_AMQP_URL names the nodes of a cluster): each URL masked on its own, so that the
+    // hosts stay readable.
+    if (const size_t comma = url.find(',');
+        comma != npos && scheme_length(url.substr(comma + 1)) > 0) {
+        return redact_one(url.substr(0, comma)) + "," + redact_url(url.substr(comma + 1));
+    }
+    return redact_one(url);
 }
 
 std::string redact_url_in(std::string_view text, std::string_view url) {

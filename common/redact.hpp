@@ -20,6 +20,7 @@ inline constexpr std::string_view kRedacted = "***";
 ///  - host=h password=secret (libpq key=value, quoted values too) → password=***
 /// A malformed URL is masked generously: when the userinfo cannot be told apart (an unencoded
 /// '@', '/', '?' or '#' in a password), everything up to its last '@' after the first ':' goes.
+/// A comma-separated list of URLs is masked URL by URL.
 std::string redact_url(std::string_view url);
 
 /// `text` (typically a library's error message about `url`) with every copy of `url` replaced by

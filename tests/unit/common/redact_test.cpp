@@ -132,3 +132,8 @@ TEST(RedactUrlIn, LeavesOtherMessagesAlone) {
 }
 
 }  // namespace
+
+TEST(RedactUrl, EveryNodeOfAnAmqpListIsMasked) {
+    EXPECT_EQ(redact_url("amqp://pms:s3cret@mq1:5672/%2f,amqp://pms:s3cret@mq2:5672/%2f"),
+              "amqp://pms:***@mq1:5672/%2f,amqp://pms:***@mq2:5672/%2f");
+}
