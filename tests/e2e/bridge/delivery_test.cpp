@@ -54,7 +54,10 @@ TEST(NoEventLost, WhileTheBridgeIsKilledAndRestarted) {
         std::this_thread::sleep_for(milliseconds(40 + random() % 160));
         if (round == 4) {
             // A clean stop in the middle of the stream: the batch in flight is finished or
-            // rolled back, and the process exits 0 at once.
+            // rolled back, and the process exits 0 at once. Only once it is ready: a SIGTERM
+            // before its handlers are in place ends it by the signal, as it should, and a
+            // loaded machine can take longer than the pause above to get there.
+            ASSERT_TRUE(bridge->wait_for_log("pms-bridge ready", seconds(30))) << bridge->log();
             bridge->signal(SIGTERM);
             const auto status = bridge->wait(seconds(15));
             ASSERT_TRUE(status.has_value()) << "pms-bridge did not stop within 15 s of SIGTERM";
