@@ -466,8 +466,12 @@ system_previous_package() {
     local dir=$CONTAINER_CACHE_DIR/previous sha deb
     sha=$(git -C "$PMS_REPO_DIR" rev-parse HEAD~1) || die "no commit before HEAD to upgrade from"
     deb=$dir/pms-$sha.deb
+    mkdir -p "$dir"
+    # Two runs on one machine (CI and a developer) share the clone and the build folder.
+    local lock
+    exec {lock}>"$dir/.lock"
+    flock -w 1200 "$lock" || die "another run held $dir/.lock for 20 minutes"
     if [[ ! -f "$deb" ]]; then
-        mkdir -p "$dir"
         [[ -d "$dir/src/.git" ]] || git clone -q --no-checkout "$PMS_REPO_DIR" "$dir/src" >&2
         git -C "$dir/src" fetch -q "$PMS_REPO_DIR" HEAD >&2
         git -C "$dir/src" checkout -q --detach "$sha" >&2
@@ -480,6 +484,7 @@ system_previous_package() {
             { log_tail "$dir/cpack.log"; die "cpack failed for the previous commit"; }
         mv "$dir"/build/pms_*_amd64.deb "$deb"
     fi
+    exec {lock}>&-
     printf '%s\n' "$deb"
 }
 
