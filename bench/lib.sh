@@ -42,6 +42,62 @@ bench_seed_products() {
     bench_psql -v users=1000 -v products=$((wanted - have)) -f "$BENCH_REPO/bench/seed-products.sql"
 }
 
+# The plain page's settings: its best plan, an index walk of (user_id, id) newest first that stops
+# at the 20th row in the price range. The setting api.list_products runs with, because a plan for
+# this seller's value (a tenth of the products, all with low ids) is at times a backward scan of
+# the primary key through everyone's rows, 5 to 10 tps instead of thousands; and no bitmap scan,
+# because the generic plan then often reads all of the seller's rows and sorts them (25 times the
+# instructions of the walk, bench/sql/instructions): either made the baseline slow, and it flipped
+# between runs with the table's statistics.
+BENCH_PLAIN_LIST_OPTIONS="-c plan_cache_mode=force_generic_plan -c enable_bitmapscan=off"
+
+# What both SQL measurements (bench/api/run, bench/sql/instructions) start from: at least $1
+# products, the plain table (bench/plain-table.sql), a user of its own for the inserts, and in
+# folder $2 each route's plain statement and api function as pgbench scripts: plain_get, fn_get,
+# plain_list, fn_list, plain_post, fn_post, plain_put, fn_put (.sql). Sets bench_user (the seed's
+# big seller, whose newest page the list reads), bench_poster, bench_max_id, and bench_id_min and
+# bench_id_max: the longest run of consecutive seeded ids, because an id never used (a rolled-back
+# insert) or deleted would be a 404, which is other work.
+bench_sql_setup() {
+    local dir=$2
+    bench_seed_products "$1"
+    bench_user=$(bench_psql -tA -c "select min(id) from pms.users where name = 'bench user 1'")
+    bench_max_id=$(bench_psql -tA -c "select max(id) from pms.products")
+    read -r bench_id_min bench_id_max < <(bench_psql -tA -F ' ' -c "
+        select min(id), max(id)
+          from (select p.id, p.id - row_number() over (order by p.id) as run
+                  from pms.products as p
+                  join pms.users as u on u.id = p.user_id
+                 where u.name like 'bench user %') as seeded
+         group by run
+         order by count(*) desc
+         limit 1")
+    echo "building the plain table"
+    bench_psql -v max_id="$bench_max_id" -f "$BENCH_REPO/bench/plain-table.sql" >/dev/null
+    # The inserts go to a user of their own: the list reads the seeded seller's products, and
+    # thousands of new ones at one price would change what it filters.
+    bench_poster=$(bench_psql -tA -c "select (api.create_user(null, true, 'bench poster') ->> 'id')")
+
+    printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
+        'select * from pms_bench_plain.products where id = :id;' >"$dir/plain_get.sql"
+    printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
+        'select api.get_product(:id);' >"$dir/fn_get.sql"
+    printf '%s\n' "\\set user $bench_user" \
+        'select * from pms_bench_plain.products where user_id = :user and price between 10 and 100 order by id desc limit 20;' \
+        >"$dir/plain_list.sql"
+    printf '%s\n' "\\set user $bench_user" \
+        'select api.list_products(:user, 10, 100, null, 20, null);' >"$dir/fn_list.sql"
+    printf '%s\n' "insert into pms_bench_plain.products (user_id, name, description, price, images) values ($bench_poster, 'Bench product', '', 9.99, '{}') returning id;" \
+        >"$dir/plain_post.sql"
+    printf '%s\n' "select api.create_product(null, true, $bench_poster, 'Bench product', null, 9.99, null, null);" \
+        >"$dir/fn_post.sql"
+    printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
+        "update pms_bench_plain.products set name = 'Bench product', description = '', price = 19.99, images = '{}', updated_at = now() where id = :id;" \
+        >"$dir/plain_put.sql"
+    printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
+        "select api.update_product(null, true, :id, 'Bench product', '', 19.99, null, null);" >"$dir/fn_put.sql"
+}
+
 # Waits (bounded) until a URL answers 200.
 bench_wait_http() {
     local i
