@@ -2,23 +2,14 @@
 #include "fcgi/api_error.hpp"
 
 #include "common/json.hpp"
+#include "fcgi/http_status.hpp"
 
 namespace pms::api {
 
 const char* error_code_for(int status) {
-    switch (status) {
-        case 400: return "bad_request";
-        case 401: return "unauthorized";
-        case 403: return "forbidden";
-        case 404: return "not_found";
-        case 405: return "method_not_allowed";
-        case 409: return "conflict";
-        case 413: return "payload_too_large";
-        case 415: return "unsupported_media_type";
-        case 422: return "validation_failed";
-        case 503: return "service_unavailable";
-        default: return "internal_error";
-    }
+    const size_t i = http_status_index(status);
+    const char* code = i < kHttpStatuses.size() ? kHttpStatuses[i].error_code : nullptr;
+    return code != nullptr ? code : "internal_error";
 }
 
 ApiError error_with_status(int status, const std::string& message, Json::Value details) {

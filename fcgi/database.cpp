@@ -3,7 +3,10 @@
 
 #include <poll.h>
 
+#include <cstdint>
 #include <pqxx/pqxx>
+#include <stdexcept>
+#include <string_view>
 
 #include "common/json.hpp"
 #include "common/log.hpp"
@@ -15,58 +18,45 @@ namespace pms::api {
 
 namespace {
 
-struct StatementDefinition {
+struct Statement {
     const char* name;
     const char* sql;
 };
 
+// The statements every connection prepares: one per api function, plus a liveness probe.
 // The JSON comes back as text so that it reaches the client byte for byte as PostgreSQL built
 // it; the id (for Location) and the version (for the cache) come from the same statement, so the
 // JSON is never parsed here.
-const StatementDefinition& definition(Statement statement) {
-    static const StatementDefinition kCreateUser{
-        "create_user",
-        "select u::text, u->>'id' from api.create_user($1::bigint, $2::boolean, $3, $4) as u"};
+constexpr Statement kStatements[] = {
+    {"create_user",
+     "select u::text, u->>'id' from api.create_user($1::bigint, $2::boolean, $3, $4) as u"},
+    {"get_product",
+     "select p::text, p->>'id', p->>'version' from api.get_product($1::bigint) as p"},
+    {"get_products",
+     "select p::text, p->>'id', p->>'version' from api.get_products($1::bigint[]) as p"},
+    {"list_products",
+     "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"},
+    {"delete_product", "select api.delete_product($1::bigint, $2::boolean, $3::bigint, $4)::text"},
     // The batch statements: one row per call, in the order of the calls.
-    static const StatementDefinition kCreateProducts{
-        "create_products",
-        "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
-        "r.error_detail from api.create_products($1::jsonb) as r order by r.n"};
-    static const StatementDefinition kGetProduct{
-        "get_product",
-        "select p::text, p->>'id', p->>'version' from api.get_product($1::bigint) as p"};
-    static const StatementDefinition kGetProducts{
-        "get_products",
-        "select p::text, p->>'id', p->>'version' from api.get_products($1::bigint[]) as p"};
-    static const StatementDefinition kListProducts{
-        "list_products",
-        "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"};
-    static const StatementDefinition kUpdateProducts{
-        "update_products",
-        "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
-        "r.error_detail from api.update_products($1::jsonb, $2::boolean) as r order by r.n"};
-    static const StatementDefinition kDeleteProduct{
-        "delete_product",
-        "select api.delete_product($1::bigint, $2::boolean, $3::bigint, $4)::text"};
-    static const StatementDefinition kPing{"ping", "select ''"};
-    switch (statement) {
-        case Statement::kCreateUser: return kCreateUser;
-        case Statement::kCreateProducts: return kCreateProducts;
-        case Statement::kGetProduct: return kGetProduct;
-        case Statement::kGetProducts: return kGetProducts;
-        case Statement::kListProducts: return kListProducts;
-        case Statement::kUpdateProducts: return kUpdateProducts;
-        case Statement::kDeleteProduct: return kDeleteProduct;
-        case Statement::kPing: return kPing;
-    }
-    throw std::logic_error("unknown statement");
-}
-
-constexpr Statement kAllStatements[] = {
-    Statement::kCreateUser,    Statement::kCreateProducts, Statement::kGetProduct,
-    Statement::kGetProducts,   Statement::kListProducts,   Statement::kUpdateProducts,
-    Statement::kDeleteProduct, Statement::kPing,
+    {"create_products",
+     "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
+     "r.error_detail from api.create_products($1::jsonb) as r order by r.n"},
+    {"update_products",
+     "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
+     "r.error_detail from api.update_products($1::jsonb, $2::boolean) as r order by r.n"},
+    {"ping", "select ''"},
 };
+
+/// The name of the statement of kStatements called `name`. Every caller binds it to a constexpr,
+/// so a name that is not in the table does not compile.
+constexpr const char* prepared(std::string_view name) {
+    for (const Statement& statement : kStatements) {
+        if (name == statement.name) {
+            return statement.name;
+        }
+    }
+    throw std::logic_error("no such statement");
+}
 
 ApiError unavailable(const std::string& why) {
     log::warn("postgresql unavailable", {{"error", why}});
@@ -141,9 +131,8 @@ PgMessage parse_pg_message(std::string_view text) {
 
 struct Database::Session {
     explicit Session(const std::string& url) : connection(url) {
-        for (Statement statement : kAllStatements) {
-            const StatementDefinition& d = definition(statement);
-            connection.prepare(d.name, d.sql);
+        for (const Statement& statement : kStatements) {
+            connection.prepare(statement.name, statement.sql);
         }
     }
 
@@ -184,12 +173,7 @@ Database::Session& Database::session() {
     return *session_;
 }
 
-CallResult Database::call(Statement statement, const std::vector<Param>& params) {
-    std::vector<CallResult> results = rows(statement, params);
-    return results.empty() ? CallResult{} : std::move(results.front());
-}
-
-std::vector<CallResult> Database::rows(Statement statement, const std::vector<Param>& params) {
+std::vector<CallResult> Database::rows(const char* statement, const std::vector<Param>& params) {
     std::vector<CallResult> out;
     for (const pqxx::row& row : exec(statement, params)) {
         if (row[0].is_null()) {
@@ -250,15 +234,12 @@ std::vector<Param> batch_params(const std::vector<std::vector<Param>>& calls,
 
 }  // namespace
 
-std::vector<BatchOutcome> Database::batch(Statement statement,
-                                          const std::vector<std::vector<Param>>& calls,
-                                          const std::vector<Param>& params) {
-    return batch_outcomes(exec(statement, batch_params(calls, params)), calls.size());
-}
-
 std::optional<std::vector<BatchOutcome>> Database::batch(
-    Statement statement, const std::vector<std::vector<Param>>& calls,
+    const char* statement, const std::vector<std::vector<Param>>& calls,
     const std::vector<Param>& params, const BeforeCommit& before_commit) {
+    if (!before_commit) {
+        return batch_outcomes(exec(statement, batch_params(calls, params)), calls.size());
+    }
     std::vector<BatchOutcome> outcomes;
     bool committed = false;
     exec(
@@ -274,7 +255,7 @@ std::optional<std::vector<BatchOutcome>> Database::batch(
     return outcomes;
 }
 
-pqxx::result Database::exec(Statement statement, const std::vector<Param>& params,
+pqxx::result Database::exec(const char* statement, const std::vector<Param>& params,
                             const std::function<bool(const pqxx::result&)>& before_commit,
                             bool* committed) {
     pqxx::connection& conn = session().connection;
@@ -290,10 +271,10 @@ pqxx::result Database::exec(Statement statement, const std::vector<Param>& param
             // One statement in autocommit: the function's work is one transaction, with no
             // BEGIN/COMMIT round trips around it.
             pqxx::nontransaction work(conn);
-            return work.exec_prepared(definition(statement).name, dynamic_params);
+            return work.exec_prepared(statement, dynamic_params);
         }
         pqxx::work work(conn);
-        pqxx::result result = work.exec_prepared(definition(statement).name, dynamic_params);
+        pqxx::result result = work.exec_prepared(statement, dynamic_params);
         if (before_commit(result)) {
             work.commit();
             *committed = true;
@@ -320,9 +301,144 @@ pqxx::result Database::exec(Statement statement, const std::vector<Param>& param
     }
 }
 
+namespace {
+
+// Each api function's arguments in the order of its parameters (db/functions/api.*.sql): the one
+// place where the fields of a call meet $1, $2, ... The batch functions take the arguments of
+// the single one (api.create_product, api.update_product) for each call.
+
+Param text(const std::optional<std::int64_t>& number) {
+    return number ? Param(std::to_string(*number)) : std::nullopt;
+}
+
+const char* text(bool value) {
+    return value ? "true" : "false";
+}
+
+std::vector<Param> arguments(const UserCreation& call) {
+    return {text(call.actor.user_id),  // p_actor_id
+            text(call.actor.admin),    // p_actor_is_admin
+            call.name,                 // p_name
+            call.request_id};          // p_request_id
+}
+
+std::vector<Param> arguments(const ListFilters& filters) {
+    return {filters.user_id,        // p_user_id
+            filters.min_price,      // p_min_price
+            filters.max_price,      // p_max_price
+            filters.name_contains,  // p_name_contains
+            filters.limit,          // p_limit
+            filters.cursor};        // p_cursor
+}
+
+std::vector<Param> arguments(const ProductDeletion& call) {
+    return {text(call.actor.user_id),  // p_actor_id
+            text(call.actor.admin),    // p_actor_is_admin
+            call.id,                   // p_id
+            call.request_id};          // p_request_id
+}
+
+std::vector<Param> arguments(const ProductCreation& call) {
+    const ProductFields& fields = call.product.fields;
+    return {text(call.actor.user_id),  // p_actor_id
+            text(call.actor.admin),    // p_actor_is_admin
+            call.product.user_id,      // p_user_id
+            fields.name,               // p_name
+            fields.description,        // p_description
+            fields.price,              // p_price
+            fields.images,             // p_images
+            call.request_id};          // p_request_id
+}
+
+std::vector<Param> arguments(const ProductUpdate& call) {
+    return {text(call.actor.user_id),  // p_actor_id
+            text(call.actor.admin),    // p_actor_is_admin
+            call.id,                   // p_id
+            call.fields.name,          // p_name
+            call.fields.description,   // p_description
+            call.fields.price,         // p_price
+            call.fields.images,        // p_images
+            call.request_id};          // p_request_id
+}
+
+template <typename Call>
+std::vector<std::vector<Param>> batch_arguments(const std::vector<Call>& calls) {
+    std::vector<std::vector<Param>> all;
+    all.reserve(calls.size());
+    for (const Call& call : calls) {
+        all.push_back(arguments(call));
+    }
+    return all;
+}
+
+/// A PostgreSQL array literal of ids; every id is digits only (is_product_id).
+std::string id_array(const std::vector<std::string>& ids) {
+    std::string array = "{";
+    for (const std::string& id : ids) {
+        array += id;
+        array += ',';
+    }
+    if (ids.empty()) {
+        array += '}';
+    } else {
+        array.back() = '}';
+    }
+    return array;
+}
+
+}  // namespace
+
+CallResult Database::create_user(const UserCreation& call) {
+    constexpr const char* kStatement = prepared("create_user");
+    std::vector<CallResult> created = rows(kStatement, arguments(call));
+    return created.empty() ? CallResult{} : std::move(created.front());
+}
+
+CallResult Database::get_product(const std::string& id) {
+    constexpr const char* kStatement = prepared("get_product");
+    std::vector<CallResult> product = rows(kStatement, {id});
+    return product.empty() ? CallResult{} : std::move(product.front());
+}
+
+std::vector<CallResult> Database::get_products(const std::vector<std::string>& ids) {
+    constexpr const char* kStatement = prepared("get_products");
+    return rows(kStatement, {id_array(ids)});
+}
+
+std::string Database::list_products(const ListFilters& filters) {
+    constexpr const char* kStatement = prepared("list_products");
+    std::vector<CallResult> page = rows(kStatement, arguments(filters));
+    return page.empty() ? std::string() : std::move(page.front().json);
+}
+
+void Database::delete_product(const ProductDeletion& call) {
+    constexpr const char* kStatement = prepared("delete_product");
+    rows(kStatement, arguments(call));
+}
+
+std::vector<BatchOutcome> Database::create_products(const std::vector<ProductCreation>& calls) {
+    constexpr const char* kStatement = prepared("create_products");
+    return *batch(kStatement, batch_arguments(calls), {}, nullptr);
+}
+
+std::vector<BatchOutcome> Database::update_products(const std::vector<ProductUpdate>& calls) {
+    constexpr const char* kStatement = prepared("update_products");
+    const Param caller_invalidates = text(false);
+    return *batch(kStatement, batch_arguments(calls), {caller_invalidates}, nullptr);
+}
+
+std::optional<std::vector<BatchOutcome>> Database::update_products(
+    const std::vector<ProductUpdate>& calls, const BeforeCommit& invalidate) {
+    constexpr const char* kStatement = prepared("update_products");
+    // The caller invalidates the cache itself, so the database writes no events for that.
+    const Param caller_invalidates = text(true);
+    return batch(kStatement, batch_arguments(calls), {caller_invalidates}, invalidate);
+}
+
 std::chrono::microseconds Database::ping() {
+    constexpr const char* kStatement = prepared("ping");
     const auto start = std::chrono::steady_clock::now();
-    call(Statement::kPing, {});
+    rows(kStatement, {});
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                  start);
 }

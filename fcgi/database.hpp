@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "fcgi/api_arguments.hpp"
 #include "fcgi/api_error.hpp"
 
 namespace pqxx {
@@ -18,21 +19,6 @@ class result;
 }
 
 namespace pms::api {
-
-/// The statements pms-api runs: one per api function, plus a liveness probe.
-enum class Statement {
-    kCreateUser,
-    kCreateProducts,
-    kGetProduct,
-    kGetProducts,
-    kListProducts,
-    kUpdateProducts,
-    kDeleteProduct,
-    kPing,
-};
-
-/// A statement parameter in text form; nothing is SQL NULL.
-using Param = std::optional<std::string>;
 
 /// What a statement returned: the JSON that PostgreSQL built and, where the statement returns a
 /// product or a user, its id (for Location) and its version (for the cache).
@@ -42,7 +28,7 @@ struct CallResult {
     std::string version;
 };
 
-/// What one call of a batch gave: its result, or the error it raised (as Database::call throws it).
+/// What one call of a batch gave: its result, or the error it raised (as a single call throws it).
 using BatchOutcome = std::variant<CallResult, ApiError>;
 
 /// The client-facing parts of a PostgreSQL error message.
@@ -59,35 +45,46 @@ public:
     explicit Database(std::string url);
     ~Database();
 
-    /// Runs `statement` with `params`; throws ApiError (4xx from the function's SQLSTATE,
-    /// 503 while PostgreSQL is unreachable).
-    CallResult call(Statement statement, const std::vector<Param>& params);
-    /// The same for a statement that returns a row per result (kGetProducts).
-    std::vector<CallResult> rows(Statement statement, const std::vector<Param>& params);
+    // Each call throws ApiError: 4xx from the function's SQLSTATE, 503 while PostgreSQL is
+    // unreachable.
 
-    /// Runs a batch statement (kCreateProducts, kUpdateProducts): every element of `calls` is the
-    /// parameters of one call of the single api function, and all run in one transaction, each
-    /// failing or succeeding on its own; `params` follow the calls (kUpdateProducts: whether the
-    /// caller invalidates the cache itself). Returns one outcome per call, in order; throws
-    /// ApiError like call() when the batch as a whole fails (then nothing of it is kept).
-    std::vector<BatchOutcome> batch(Statement statement,
-                                    const std::vector<std::vector<Param>>& calls,
-                                    const std::vector<Param>& params = {});
-    /// The same, with `before_commit` run on the outcomes between the statement and its COMMIT:
-    /// when it returns false the transaction is rolled back, and this returns nothing.
+    CallResult create_user(const UserCreation& call);
+    /// One product; the not-found error when there is none.
+    CallResult get_product(const std::string& id);
+    /// The products of `ids` that exist (each a valid product id, no repeats), in no order.
+    std::vector<CallResult> get_products(const std::vector<std::string>& ids);
+    /// A page of products: the JSON document api.list_products builds.
+    std::string list_products(const ListFilters& filters);
+    void delete_product(const ProductDeletion& call);
+
+    // The batches: all `calls` run in one transaction, each failing or succeeding on its own.
+    // They return one outcome per call, in order, and throw when the batch as a whole fails
+    // (then nothing of it is kept).
+
+    std::vector<BatchOutcome> create_products(const std::vector<ProductCreation>& calls);
+    std::vector<BatchOutcome> update_products(const std::vector<ProductUpdate>& calls);
+    /// The same, for a caller that invalidates the cache entries of the updated products itself:
+    /// `invalidate` runs on the outcomes between the statement and its COMMIT, and when it
+    /// returns false the transaction is rolled back and this returns nothing.
     using BeforeCommit = std::function<bool(const std::vector<BatchOutcome>&)>;
-    std::optional<std::vector<BatchOutcome>> batch(Statement statement,
-                                                   const std::vector<std::vector<Param>>& calls,
-                                                   const std::vector<Param>& params,
-                                                   const BeforeCommit& before_commit);
+    std::optional<std::vector<BatchOutcome>> update_products(
+        const std::vector<ProductUpdate>& calls, const BeforeCommit& invalidate);
 
     /// A round trip to PostgreSQL; throws ApiError when it is down.
     std::chrono::microseconds ping();
 
 private:
+    /// The rows of the prepared statement `statement`: its JSON, id and version each.
+    std::vector<CallResult> rows(const char* statement, const std::vector<Param>& params);
+    /// Runs the batch statement `statement` on `calls` (each the arguments of one call, in the
+    /// single api function's order) and `params` (after the calls); `before_commit` as above.
+    std::optional<std::vector<BatchOutcome>> batch(const char* statement,
+                                                   const std::vector<std::vector<Param>>& calls,
+                                                   const std::vector<Param>& params,
+                                                   const BeforeCommit& before_commit);
     /// Runs `statement`; every error leaves as an ApiError. With `before_commit`, in a
     /// transaction that commits only if it returns true on the result; `committed` says which.
-    pqxx::result exec(Statement statement, const std::vector<Param>& params,
+    pqxx::result exec(const char* statement, const std::vector<Param>& params,
                       const std::function<bool(const pqxx::result&)>& before_commit = nullptr,
                       bool* committed = nullptr);
 

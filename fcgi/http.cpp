@@ -1,26 +1,13 @@
 /// Status lines and the CGI response head.
 #include "fcgi/http.hpp"
 
+#include "fcgi/http_status.hpp"
+
 namespace pms::api {
 
 const char* reason_phrase(int status) {
-    switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 204: return "No Content";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 409: return "Conflict";
-        case 413: return "Payload Too Large";
-        case 415: return "Unsupported Media Type";
-        case 422: return "Unprocessable Entity";
-        case 500: return "Internal Server Error";
-        case 503: return "Service Unavailable";
-        default: return "Unknown";
-    }
+    const size_t i = http_status_index(status);
+    return i < kHttpStatuses.size() ? kHttpStatuses[i].reason : "Unknown";
 }
 
 std::string response_head(const Response& response, const std::string& request_id) {

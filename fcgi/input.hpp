@@ -1,36 +1,14 @@
 #pragma once
-/// Client input checked for form and types (400) and turned into statement parameters. The
+/// Client input checked for form and types (400) and turned into api functions' arguments. The
 /// rules (lengths, ranges, URL forms, the user existing) are the database's: 422 comes from there.
 
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "fcgi/database.hpp"
+#include "fcgi/api_arguments.hpp"
 
 namespace pms::api {
-
-/// The editable fields of a product, as statement parameters.
-struct ProductFields {
-    Param name;
-    Param description;
-    Param price;   ///< the number exactly as the client wrote it
-    Param images;  ///< a PostgreSQL text[] literal
-};
-
-struct NewProduct {
-    Param user_id;
-    ProductFields fields;
-};
-
-/// The filters of GET /products, as statement parameters (nothing = no filter).
-struct ListFilters {
-    Param user_id;
-    Param min_price;
-    Param max_price;
-    Param name_contains;
-    Param limit;
-    Param cursor;
-};
 
 /// Refuses (415) a body that is not declared as application/json (a charset parameter is fine).
 void require_json_content_type(std::string_view content_type);

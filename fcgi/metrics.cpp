@@ -13,11 +13,6 @@ namespace pms::api {
 
 namespace {
 
-size_t status_slot(int status) {
-    const auto it = std::find(kStatuses.begin(), kStatuses.end(), status);
-    return static_cast<size_t>(it - kStatuses.begin());  // kStatuses.size() means "other"
-}
-
 size_t bucket_slot(std::chrono::microseconds duration) {
     const double seconds = static_cast<double>(duration.count()) / 1e6;
     const auto it = std::lower_bound(kLatencyBuckets.begin(), kLatencyBuckets.end(), seconds);
@@ -66,7 +61,7 @@ Metrics::~Metrics() {
 void Metrics::record(size_t route, int status, std::chrono::microseconds duration,
                      std::string_view cache) {
     RouteCounters& counters = region_->routes[std::min(route, kMaxRoutes - 1)];
-    counters.by_status[status_slot(status)].fetch_add(1, std::memory_order_relaxed);
+    counters.by_status[http_status_index(status)].fetch_add(1, std::memory_order_relaxed);
     counters.by_bucket[bucket_slot(duration)].fetch_add(1, std::memory_order_relaxed);
     counters.duration_microseconds.fetch_add(static_cast<uint64_t>(duration.count()),
                                              std::memory_order_relaxed);
@@ -93,13 +88,13 @@ std::string Metrics::prometheus_text(const std::string_view* route_names,
     for (size_t r = 0; r < route_count; ++r) {
         const std::string route = label_value(route_names[r]);
         const RouteCounters& counters = region_->routes[r];
-        for (size_t s = 0; s <= kStatuses.size(); ++s) {
+        for (size_t s = 0; s <= kHttpStatuses.size(); ++s) {
             const uint64_t count = counters.by_status[s].load(std::memory_order_relaxed);
             if (count == 0) {
                 continue;
             }
             const std::string status =
-                s < kStatuses.size() ? std::to_string(kStatuses[s]) : "other";
+                s < kHttpStatuses.size() ? std::to_string(kHttpStatuses[s].status) : "other";
             out += "pms_api_requests_total{route=\"" + route + "\",status=\"" + status + "\"} " +
                    std::to_string(count) + "\n";
         }

@@ -11,14 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "fcgi/http_status.hpp"
+
 namespace pms::api {
 
 /// Upper bounds of the latency buckets, in seconds (Prometheus `le`), before +Inf.
 inline constexpr std::array<double, 12> kLatencyBuckets = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
-/// The statuses pms-api sends; anything else is counted as "other".
-inline constexpr std::array<int, 12> kStatuses = {200, 201, 204, 400, 404, 405,
-                                                  409, 413, 415, 422, 500, 503};
 /// Routes of the route table plus one slot for requests that matched none.
 inline constexpr size_t kMaxRoutes = 16;
 
@@ -44,7 +43,8 @@ public:
 
 private:
     struct RouteCounters {
-        std::array<std::atomic<uint64_t>, kStatuses.size() + 1> by_status;
+        /// One per status of kHttpStatuses, then one for any other status.
+        std::array<std::atomic<uint64_t>, kHttpStatuses.size() + 1> by_status;
         std::array<std::atomic<uint64_t>, kLatencyBuckets.size() + 1> by_bucket;
         std::atomic<uint64_t> duration_microseconds;
     };

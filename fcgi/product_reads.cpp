@@ -14,15 +14,8 @@ void ProductReads::fetch(Database& database, ProductCache& cache,
     if (unique.empty()) {
         return;
     }
-    // A PostgreSQL array literal; every id is digits only (is_product_id).
-    std::string array = "{";
-    for (const std::string& id : unique) {
-        array += id;
-        array += ',';
-    }
-    array.back() = '}';
     std::vector<ProductCache::Fill> fills;
-    for (CallResult& product : database.rows(Statement::kGetProducts, {array})) {
+    for (CallResult& product : database.get_products(unique)) {
         fills.push_back({product.id, product.json, product.version});
         std::string id = product.id;
         found_.emplace(std::move(id), std::move(product));

@@ -16,7 +16,7 @@ namespace pms::api {
 class ProductReads {
 public:
     /// Reads the products `ids` names (each a valid product id; repeats allowed) and offers the
-    /// copies to `cache`. Throws ApiError like Database::call; nothing is kept then.
+    /// copies to `cache`. Throws ApiError like the Database calls; nothing is kept then.
     void fetch(Database& database, ProductCache& cache, const std::vector<std::string>& ids);
 
     /// What fetch() read of `id`; nullptr when it did not find it (or was not asked).

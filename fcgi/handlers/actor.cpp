@@ -1,16 +1,13 @@
-/// The acting user of a request, as statement parameters.
+/// The acting user of a request.
 #include "fcgi/handlers/actor.hpp"
-
-#include <string>
 
 namespace pms::api::handlers {
 
 Actor actor_of(const Request& request) {
     if (!request.principal) {
-        return {std::nullopt, "false"};
+        return {};
     }
-    return {std::to_string(request.principal->user_id),
-            request.principal->admin ? "true" : "false"};
+    return {request.principal->user_id, request.principal->admin};
 }
 
 }  // namespace pms::api::handlers

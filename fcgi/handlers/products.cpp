@@ -1,4 +1,6 @@
 /// The product routes: create, list, get (through the cache), update, delete.
+#include <type_traits>
+
 #include "common/product_cache_layout.hpp"
 #include "fcgi/api_error.hpp"
 #include "fcgi/handlers/actor.hpp"
@@ -8,27 +10,21 @@
 namespace pms::api::handlers {
 
 Response list_products(Context& context, const Request& request, std::string_view) {
-    ListFilters filters = parse_list_filters(request.query);
-    CallResult list = context.database.call(
-        Statement::kListProducts,
-        {std::move(filters.user_id), std::move(filters.min_price), std::move(filters.max_price),
-         std::move(filters.name_contains), std::move(filters.limit), std::move(filters.cursor)});
-    return Response::json(200, std::move(list.json));
+    return Response::json(200, context.database.list_products(parse_list_filters(request.query)));
 }
 
 namespace {
 
-/// Makes one batch call (`run`, given the calls' parameters) for the items that `parameters`
-/// accepts (it returns an item's parameters or throws the ApiError that answers the item), and
-/// answers each of those with `answer` or with the error its call raised.
-template <typename Parameters, typename Run, typename Answer>
-void call_batch(std::vector<BatchItem>& items, Parameters&& parameters, Run&& run,
-                Answer&& answer) {
-    std::vector<std::vector<Param>> calls;
+/// Makes one batch call (`run`, given the calls) for the items that `call_of` accepts (it returns
+/// an item's call or throws the ApiError that answers the item), and answers each of those with
+/// `answer` or with the error its call raised.
+template <typename CallOf, typename Run, typename Answer>
+void call_batch(std::vector<BatchItem>& items, CallOf&& call_of, Run&& run, Answer&& answer) {
+    std::vector<std::invoke_result_t<CallOf&, const BatchItem&>> calls;
     std::vector<BatchItem*> called;
     for (BatchItem& item : items) {
         try {
-            calls.push_back(parameters(item));
+            calls.push_back(call_of(item));
             called.push_back(&item);
         } catch (const ApiError& error) {
             item.response = error_response(error, item.request->request_id);
@@ -55,19 +51,11 @@ void create_products(Context& context, std::vector<BatchItem>& items) {
         items,
         [](const BatchItem& item) {
             require_json_content_type(item.request->content_type);
-            NewProduct product = parse_new_product(item.request->body);
-            Actor actor = actor_of(*item.request);
-            return std::vector<Param>{std::move(actor.id),
-                                      std::move(actor.admin),
-                                      std::move(product.user_id),
-                                      std::move(product.fields.name),
-                                      std::move(product.fields.description),
-                                      std::move(product.fields.price),
-                                      std::move(product.fields.images),
-                                      item.request->request_id};
+            return ProductCreation{actor_of(*item.request), parse_new_product(item.request->body),
+                                   item.request->request_id};
         },
-        [&context](const std::vector<std::vector<Param>>& calls) {
-            return context.database.batch(Statement::kCreateProducts, calls);
+        [&context](const std::vector<ProductCreation>& calls) {
+            return context.database.create_products(calls);
         },
         [](CallResult created) {
             Response response = Response::json(201, std::move(created.json));
@@ -82,22 +70,18 @@ void update_products(Context& context, std::vector<BatchItem>& items) {
         [](const BatchItem& item) {
             std::string id = parse_product_id(item.path_parameter);
             require_json_content_type(item.request->content_type);
-            ProductFields fields = parse_product_update(item.request->body);
-            Actor actor = actor_of(*item.request);
-            return std::vector<Param>{
-                std::move(actor.id),      std::move(actor.admin),        std::move(id),
-                std::move(fields.name),   std::move(fields.description), std::move(fields.price),
-                std::move(fields.images), item.request->request_id};
+            return ProductUpdate{actor_of(*item.request), std::move(id),
+                                 parse_product_update(item.request->body),
+                                 item.request->request_id};
         },
-        [&context](const std::vector<std::vector<Param>>& calls) {
+        [&context](const std::vector<ProductUpdate>& calls) {
             // The cache entries are invalidated before the COMMIT, at the versions about to be
             // committed, so that no client sees the old copy after its PUT's answer, and no
             // cache.invalidate event is needed (api.update_products says why that is safe). When
             // Redis cannot take them, the batch runs again and the database's events (pms-bridge)
             // invalidate once Redis is back.
-            auto outcomes = context.database.batch(
-                Statement::kUpdateProducts, calls, {"true"},
-                [&context](const std::vector<BatchOutcome>& results) {
+            auto outcomes = context.database.update_products(
+                calls, [&context](const std::vector<BatchOutcome>& results) {
                     std::vector<ProductCache::Invalidation> updated;
                     for (const BatchOutcome& outcome : results) {
                         if (const auto* product = std::get_if<CallResult>(&outcome)) {
@@ -106,8 +90,7 @@ void update_products(Context& context, std::vector<BatchItem>& items) {
                     }
                     return context.cache.invalidate(updated);
                 });
-            return outcomes ? std::move(*outcomes)
-                            : context.database.batch(Statement::kUpdateProducts, calls, {"false"});
+            return outcomes ? std::move(*outcomes) : context.database.update_products(calls);
         },
         [](CallResult product) { return Response::json(200, std::move(product.json)); });
 }
@@ -151,7 +134,7 @@ Response get_product(Context& context, const Request& request, std::string_view 
     } else {
         // Not read with the batch: a product that does not exist (api.get_product raises the
         // not-found error) or a request outside a batch.
-        CallResult product = context.database.call(Statement::kGetProduct, {id});
+        CallResult product = context.database.get_product(id);
         context.cache.fill(id, product.json, product.version);
         response = Response::json(200, std::move(product.json));
     }
@@ -161,9 +144,7 @@ Response get_product(Context& context, const Request& request, std::string_view 
 
 Response delete_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
-    Actor actor = actor_of(request);
-    context.database.call(Statement::kDeleteProduct,
-                          {std::move(actor.id), std::move(actor.admin), id, request.request_id});
+    context.database.delete_product({actor_of(request), id, request.request_id});
     context.cache.invalidate(id, cache::kDeletedVersion);
     Response response;
     response.status = 204;

@@ -7,11 +7,8 @@ namespace pms::api::handlers {
 
 Response create_user(Context& context, const Request& request, std::string_view) {
     require_json_content_type(request.content_type);
-    Param name = parse_user_body(request.body);
-    Actor actor = actor_of(request);
-    CallResult created = context.database.call(
-        Statement::kCreateUser,
-        {std::move(actor.id), std::move(actor.admin), std::move(name), request.request_id});
+    CallResult created = context.database.create_user(
+        {actor_of(request), parse_user_body(request.body), request.request_id});
     Response response = Response::json(201, std::move(created.json));
     response.headers.emplace_back("Location", "/api/v1/users/" + created.id);
     return response;

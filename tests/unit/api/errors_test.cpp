@@ -4,6 +4,8 @@
 #include "fcgi/api_error.hpp"
 #include "fcgi/database.hpp"
 #include "fcgi/http.hpp"
+#include "fcgi/http_status.hpp"
+#include "fcgi/metrics.hpp"
 #include "fcgi/sqlstate.hpp"
 
 namespace {
@@ -81,6 +83,39 @@ TEST(ResponseHead, NoContentHasNoContentType) {
     pms::api::Response response;
     response.status = 204;
     EXPECT_EQ(pms::api::response_head(response, "r").find("Content-Type"), std::string::npos);
+}
+
+TEST(HttpStatuses, EveryErrorStatusHasAReasonAndACode) {
+    for (const pms::api::HttpStatus& status : pms::api::kHttpStatuses) {
+        EXPECT_STREQ(pms::api::reason_phrase(status.status), status.reason);
+        EXPECT_EQ(status.error_code != nullptr, status.status >= 400) << status.status;
+    }
+    EXPECT_STREQ(pms::api::error_code_for(401), "unauthorized");
+    EXPECT_STREQ(pms::api::error_code_for(599), "internal_error");
+    EXPECT_STREQ(pms::api::reason_phrase(599), "Unknown");
+}
+
+TEST(HttpStatuses, EverySqlstateStatusIsInTheTable) {
+    for (const char* sqlstate : {"P0002", "42501", "23505", "23514", "22P02", "40001", "42883"}) {
+        const int status = http_status_for_sqlstate(sqlstate);
+        EXPECT_LT(pms::api::http_status_index(status), pms::api::kHttpStatuses.size()) << sqlstate;
+    }
+}
+
+TEST(HttpStatuses, MetricsCountEveryStatusOfTheTableUnderItsOwnLabel) {
+    pms::api::Metrics metrics = pms::api::Metrics::create_shared();
+    for (const pms::api::HttpStatus& status : pms::api::kHttpStatuses) {
+        metrics.record(0, status.status, std::chrono::microseconds(1), "");
+    }
+    metrics.record(0, 418, std::chrono::microseconds(1), "");
+    const std::string_view route = "GET /x";
+    const std::string text = metrics.prometheus_text(&route, 1);
+    for (const pms::api::HttpStatus& status : pms::api::kHttpStatuses) {
+        EXPECT_NE(text.find("status=\"" + std::to_string(status.status) + "\"} 1\n"),
+                  std::string::npos)
+            << status.status;
+    }
+    EXPECT_NE(text.find("status=\"other\"} 1\n"), std::string::npos);
 }
 
 }  // namespace
