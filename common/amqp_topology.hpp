@@ -1,5 +1,5 @@
 #pragma once
-/// The exchange, queues and bindings of the image pipeline (DESIGN.md, "Message contract"),
+/// The exchange, queues and bindings of the image pipeline (docs/architecture.md, "Messages"),
 /// declared the same way by every program that touches them.
 
 #include "common/amqp.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 /// Errors that reach the client: an HTTP status, a stable code, a message and details, written
-/// in the error shape of DESIGN.md.
+/// in the one error shape of the API (README.md, "HTTP API").
 
 #include <json/value.h>
 

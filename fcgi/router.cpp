@@ -1,4 +1,4 @@
-/// The routes of DESIGN.md's HTTP API.
+/// The routes of the HTTP API (README.md, "HTTP API"; docs/architecture.md).
 #include "fcgi/router.hpp"
 
 #include <array>

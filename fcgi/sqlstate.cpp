@@ -13,7 +13,7 @@ struct Mapping {
     int status;
 };
 
-// Rules broken by client input are 422 (DESIGN.md: valid JSON that breaks a rule);
+// Rules broken by client input are 422 (README.md: valid JSON that breaks a rule);
 // a dependency that is down or busy is 503, so clients retry.
 constexpr std::array kTable = {
     Mapping{"P0002", 404},  // no_data_found: the product does not exist

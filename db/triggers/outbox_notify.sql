@@ -1,8 +1,8 @@
 -- outbox_notify: wakes a waiting pms-bridge when outbox rows commit, and only then.
 --
 -- Why not always: a transaction that NOTIFYs takes a cluster-wide lock at commit and holds it through
--- the commit's WAL flush, so notifying commits run one at a time (FACTS.md: +67% insert throughput
--- without it). A bridge that is busy draining does not need the wake-up: it looks at the outbox again
+-- the commit's WAL flush, so notifying commits run one at a time (docs/facts.md: +67% insert
+-- throughput without it). A bridge that is busy draining does not need the wake-up: it looks at the outbox again
 -- before it waits. So the writer notifies only when some bridge says it is waiting
 -- (pms.outbox_bridges.idle), once per transaction, at commit.
 --

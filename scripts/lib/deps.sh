@@ -25,7 +25,7 @@ DEPS_PACKAGES=(
 )
 
 # Pinned: its behaviour (required x-amz-content-sha256, no signature check) is
-# what FACTS.md measured.
+# what docs/facts.md ("S3") describes.
 DEPS_S3RVER_VERSION=3.7.1
 DEPS_TOOLS_DIR=$PMS_REPO_DIR/.tools
 DEPS_S3RVER_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/s3rver

@@ -28,7 +28,7 @@ PACKAGE_NGINX_FILE=/etc/nginx/sites-available/pms.conf
 PACKAGE_PROGRAMS=(pms-api pms-bridge pms-worker)
 # The services, each with its own settings file in PACKAGE_ENV_DIR.
 PACKAGE_SERVICES=("$PACKAGE_ENV_DIR"/{api,bridge,worker,migrate})
-# The shared-library packages the binaries need (DESIGN.md's libraries) and psql.
+# The runtime packages of the libraries the binaries link, and psql.
 PACKAGE_DEPENDS=(libfcgi0ldbl libpqxx-6.4 libhiredis0.14 librabbitmq4 libgd3 libcurl4 libssl3
     libjsoncpp25 liblog4cplus-2.0.5 postgresql-client)
 # postinst marks the user it creates with this comment (cmake/debian/postinst.in).

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2034 # the STACK_* settings are read by the other libraries
 # Settings of one local stack: its folders, its ports and the pms.env it writes.
 #
-# Every port of a stack is derived from PMS_STACK_PORT_BASE (CONTRACTS.md), so
+# Every port of a stack is derived from PMS_STACK_PORT_BASE, so
 # two stacks with different bases (the developer's and the test run's) never
 # share a port, a folder or an Erlang node name.
 
@@ -112,7 +112,7 @@ paths_jwt_secret() {
     cat "$file"
 }
 
-# Prints the stack's pms.env: every PMS_ variable of CONTRACTS.md. Addresses
+# Prints the stack's pms.env: every PMS_ variable of README.md. Addresses
 # and credentials are the stack's own; tuning values keep the caller's
 # setting when one is exported (e.g. PMS_LOG_LEVEL=debug scripts/stack up).
 paths_env_print() {
@@ -135,7 +135,7 @@ paths_env_print() {
         paths_env_line PMS_S3_ENDPOINT "$s3_endpoint"
         paths_env_line PMS_S3_BUCKET "$STACK_S3_BUCKET"
         paths_env_line PMS_S3_REGION us-east-1
-        # s3rver's fixed credentials (it accepts any signature, see FACTS.md).
+        # s3rver's fixed credentials (it accepts any signature: docs/facts.md, "S3").
         paths_env_line PMS_S3_ACCESS_KEY S3RVER
         paths_env_line PMS_S3_SECRET_KEY S3RVER
         paths_env_line PMS_S3_PUBLIC_URL "$s3_endpoint/$STACK_S3_BUCKET"

@@ -33,7 +33,7 @@ postgres_running() {
 }
 
 # Creates the cluster once: owned by postgres, trust authentication (a
-# throwaway local stack; the roles of CONTRACTS.md have no passwords).
+# throwaway local stack; the service roles of db/README.md have no passwords).
 postgres_init() {
     local data
     data=$(postgres_data_dir)

@@ -1,4 +1,4 @@
-/// Bad input gets the DESIGN.md error shape with the right status, never a 500.
+/// Bad input gets the API's error shape with the right status, never a 500.
 #include <gtest/gtest.h>
 
 #include "tests/e2e/error_shape.hpp"

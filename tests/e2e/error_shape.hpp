@@ -1,5 +1,5 @@
 #pragma once
-/// The DESIGN.md error shape, as every end-to-end suite checks it.
+/// The API's error shape (README.md, "HTTP API"), as every end-to-end suite checks it.
 
 #include <json/json.h>
 

@@ -1,4 +1,4 @@
-/// Redis DELs for cache.invalidate events.
+/// cache.invalidate events applied to Redis: version floors raised, cached copies deleted.
 #include "worker/bridge/cache_invalidator.hpp"
 
 #include <algorithm>

@@ -15,7 +15,7 @@
 
 namespace pms::bridge {
 
-/// NOTIFY channel of the outbox trigger (CONTRACTS.md).
+/// NOTIFY channel of the outbox trigger (db/triggers/outbox_notify.sql).
 inline constexpr const char* kOutboxChannel = "pms_outbox";
 inline constexpr std::string_view kImageTopic = "image.process";
 inline constexpr std::string_view kCacheTopic = "cache.invalidate";

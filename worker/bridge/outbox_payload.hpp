@@ -1,6 +1,6 @@
 #pragma once
 /// What the bridge makes of outbox payloads: the RabbitMQ message of an image job (message
-/// contract in DESIGN.md) and the product and version of a cache invalidation.
+/// contract in docs/architecture.md) and the product and version of a cache invalidation.
 
 #include <cstdint>
 #include <optional>

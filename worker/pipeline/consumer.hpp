@@ -31,8 +31,8 @@ struct ConsumerSettings {
 enum class Disposition { kAck, kRetryThenAck, kDeadLetter };
 
 /// Completed and skipped jobs are acked; failed ones (permanent, or out of attempts) are rejected
-/// without requeue so the work queue dead-letters them to pms.images.dead (DESIGN.md); transient
-/// ones go to the delay queue first.
+/// without requeue so the work queue dead-letters them to pms.images.dead; transient ones go to the
+/// delay queue first (docs/architecture.md, "Messages").
 Disposition disposition_of(JobOutcome::Kind kind);
 
 class Consumer {

@@ -1,7 +1,7 @@
 #pragma once
 /// The dimensions a PNG, GIF or WebP file claims in its header, read without decoding anything,
 /// so that a decompression bomb is refused before libgd allocates its pixels. (JPEG headers are
-/// read by libjpeg itself: see jpeg_decode.hpp.)
+/// read by libjpeg itself, in image_decode.cpp.)
 
 #include <optional>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-/// The image job message (CONTRACTS.md, "Message contract"): parsing its body, reading its
+/// The image job message (docs/architecture.md, "Messages"): parsing its body, reading its
 /// attempt counter, and the copy that goes to the delay queue for a retry.
 
 #include <chrono>

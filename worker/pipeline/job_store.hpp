@@ -1,6 +1,6 @@
 #pragma once
 /// The job's side of PostgreSQL: api.start_image_job, api.complete_image_job and
-/// api.fail_image_job (CONTRACTS.md), over one libpqxx connection held for the process.
+/// api.fail_image_job (db/README.md), over one libpqxx connection held for the process.
 
 #include <json/value.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 /// Downscaling of opaque truecolor images with a Lanczos-3 filter (the kernel libvips reduces
-/// with) stretched over each output pixel's footprint, separable, in fixed point.
+/// with) stretched over each output pixel's footprint, separable, in single-precision floats.
 ///
 /// Why not gdImageCopyResampled: it averages the footprint (a box filter) with a function call
 /// per source pixel; on the 1000x750 that a 12 MP JPEG shrinks to while decoding it took 18 ms

@@ -88,7 +88,7 @@ void S3Client::put(const S3Object& object) {
     std::string response;
 
     curl::Headers headers;
-    // libcurl signs the payload hash we send (FACTS.md); S3 demands the header on PUT.
+    // libcurl signs the payload hash we send (docs/facts.md, "S3"); S3 demands it on PUT.
     headers.append("x-amz-content-sha256: " + object.sha256_hex);
     headers.append("Content-Type: " + object.content_type);
     headers.append("Cache-Control: " + object.cache_control);
