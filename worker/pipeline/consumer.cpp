@@ -3,9 +3,9 @@
 
 #include <thread>
 
-#include "common/amqp_topology.hpp"
 #include "common/log.hpp"
 #include "common/systemd_notify.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 #include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
 #include "worker/pipeline/job_message.hpp"

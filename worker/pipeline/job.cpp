@@ -5,9 +5,9 @@
 
 #include "common/log.hpp"
 #include "common/redact.hpp"
-#include "common/sha256.hpp"
 #include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/sha256.hpp"
 
 namespace pms::worker {
 

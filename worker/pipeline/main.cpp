@@ -4,12 +4,12 @@
 
 #include "common/cli.hpp"
 #include "common/config.hpp"
-#include "common/curl.hpp"
 #include "common/log.hpp"
 #include "common/stop_signal.hpp"
 #include "pms/version.hpp"
 #include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/consumer.hpp"
+#include "worker/pipeline/curl.hpp"
 #include "worker/pipeline/fetcher.hpp"
 #include "worker/pipeline/job.hpp"
 #include "worker/pipeline/job_store.hpp"

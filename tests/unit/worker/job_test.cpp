@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "client_vocabulary.hpp"
-#include "common/gd_image.hpp"
 #include "common/log.hpp"
-#include "common/sha256.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/gd_image.hpp"
+#include "worker/pipeline/sha256.hpp"
 
 namespace pms::worker {
 namespace {
