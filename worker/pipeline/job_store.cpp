@@ -7,8 +7,8 @@
 #include "common/log.hpp"
 #include "common/pg_error.hpp"
 #include "common/redact.hpp"
-#include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/reconnect.hpp"
 
 namespace pms::worker {
 
@@ -120,12 +120,12 @@ void PgJobStore::connect() {
 }
 
 Json::Value PgJobStore::call(int64_t job_id, const std::function<std::string(Session&)>& run) {
-    int failures = 0;
+    Backoff reconnects = reconnect_backoff();
     while (true) {
         std::string unavailable;
         try {
             const std::string text = run(session());
-            if (failures > 0) {
+            if (reconnects.failures() > 0) {
                 log_with_job(log::Level::kInfo, "PostgreSQL reachable again", job_id, {});
             }
             std::string error;
@@ -146,9 +146,8 @@ Json::Value PgJobStore::call(int64_t job_id, const std::function<std::string(Ses
             unavailable = redact_url_in(pg::first_line(error), url_);
         }
         session_.reset();
-        ++failures;
-        const auto delay = reconnect_delay(failures);
-        if (failures == 1) {
+        const auto delay = reconnects.next();
+        if (reconnects.failures() == 1) {
             log_with_job(log::Level::kWarn, "PostgreSQL unreachable; reconnecting with backoff",
                          job_id, unavailable);
         } else {
