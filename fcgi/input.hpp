@@ -26,10 +26,6 @@ bool is_product_id(std::string_view segment);
 /// A product id from the path; throws ApiError 404 unless is_product_id().
 std::string parse_product_id(std::string_view segment);
 
-/// Whether `text` is valid UTF-8 without NUL characters: what a PostgreSQL text value can hold
-/// (a NUL would silently cut the value short on its way through libpq).
-bool is_storable_text(std::string_view text);
-
 /// A PostgreSQL array literal of text elements, each quoted and escaped.
 std::string text_array_literal(const std::vector<std::string>& items);
 

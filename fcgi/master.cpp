@@ -4,7 +4,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -13,6 +12,7 @@
 #include <deque>
 #include <map>
 
+#include "common/backoff.hpp"
 #include "common/log.hpp"
 #include "common/systemd_notify.hpp"
 #include "fcgi/child.hpp"
@@ -27,7 +27,9 @@ using Clock = std::chrono::steady_clock;
 
 // A child that dies sooner than this after its start counts as a crash loop.
 constexpr auto kQuickDeath = std::chrono::seconds(1);
-constexpr auto kMaxBackoff = std::chrono::seconds(10);
+// Respawns after quick deaths: 100 ms, 200 ms, ... up to 10 s while children keep dying.
+constexpr auto kFirstRespawnDelay = std::chrono::milliseconds(100);
+constexpr auto kMaxRespawnDelay = std::chrono::seconds(10);
 // How long children get to finish their requests in flight before they are killed.
 constexpr auto kStopTimeout = std::chrono::seconds(30);
 
@@ -154,13 +156,10 @@ private:
     }
 
     void schedule_respawn() {
-        auto delay = std::chrono::milliseconds(0);
-        if (quick_deaths_ > 0) {
-            // 100 ms, 200 ms, ... up to 10 s while children keep dying at start-up.
-            const auto exponent = std::min(quick_deaths_ - 1, 7);
-            delay = std::min<std::chrono::milliseconds>(
-                std::chrono::milliseconds(100) * (1 << exponent), kMaxBackoff);
-        }
+        const auto delay = quick_deaths_ > 0
+                               ? exponential_delay(kFirstRespawnDelay, 2, kMaxRespawnDelay,
+                                                   static_cast<unsigned>(quick_deaths_))
+                               : std::chrono::milliseconds(0);
         respawns_.push_back(Clock::now() + delay);
     }
 

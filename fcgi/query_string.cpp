@@ -3,7 +3,7 @@
 
 #include "common/percent_decode.hpp"
 #include "fcgi/api_error.hpp"
-#include "fcgi/input.hpp"
+#include "fcgi/storable_text.hpp"
 
 namespace pms::api {
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "common/pg_error.hpp"
+
 namespace pms::api {
 
 namespace {
@@ -32,16 +34,16 @@ constexpr std::array kTable = {
     Mapping{"40P01", 503},  // deadlock_detected: retry
     Mapping{"55P03", 503},  // lock_not_available: retry
     Mapping{"57014", 503},  // query_canceled (statement_timeout)
-    Mapping{"57P01", 503},  // admin_shutdown
-    Mapping{"57P02", 503},  // crash_shutdown
-    Mapping{"57P03", 503},  // cannot_connect_now
-    Mapping{"08", 503},     // connection exception
-    Mapping{"53", 503},     // insufficient resources
 };
 
 }  // namespace
 
 int http_status_for_sqlstate(std::string_view sqlstate) {
+    // The server going away or out of resources: the states on which the bridge and the worker
+    // reconnect.
+    if (pg::is_unavailable_sqlstate(sqlstate)) {
+        return 503;
+    }
     for (const Mapping& mapping : kTable) {
         if (sqlstate.substr(0, mapping.sqlstate.size()) == mapping.sqlstate) {
             return mapping.status;

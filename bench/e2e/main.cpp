@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/curl.hpp"
-#include "common/gd_image.hpp"
 #include "common/json.hpp"
+#include "worker/pipeline/curl.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace {
 

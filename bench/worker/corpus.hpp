@@ -3,7 +3,7 @@
 /// with hard-edged shapes and sensor grain), so every run and every machine measures the same
 /// pixels without shipping megabytes of photos.
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::bench {
 

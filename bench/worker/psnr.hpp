@@ -1,7 +1,7 @@
 #pragma once
 /// Peak signal-to-noise ratio of an output against a reference of the same size, over R, G and B.
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::bench {
 

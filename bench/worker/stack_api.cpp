@@ -5,8 +5,8 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "common/curl.hpp"
 #include "common/json.hpp"
+#include "worker/pipeline/curl.hpp"
 
 namespace pms::bench {
 

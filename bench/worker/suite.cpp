@@ -17,8 +17,8 @@
 
 #include "bench/worker/paths.hpp"
 #include "bench/worker/process.hpp"
-#include "common/jpeg.hpp"
 #include "common/json.hpp"
+#include "worker/pipeline/jpeg.hpp"
 
 namespace pms::bench {
 

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "common/curl.hpp"
 #include "common/json.hpp"
 #include "tests/e2e/stack.hpp"
 #include "tests/e2e/tokens.hpp"
+#include "worker/pipeline/curl.hpp"
 
 namespace pms::e2e {
 

@@ -1,5 +1,5 @@
 #pragma once
-/// A small HTTP client for the end-to-end tests (libcurl through common/curl.hpp).
+/// A small HTTP client for the end-to-end tests (libcurl through worker/pipeline/curl.hpp).
 
 #include <json/json.h>
 

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <thread>
 
-#include "common/gd_image.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::e2e {
 namespace {

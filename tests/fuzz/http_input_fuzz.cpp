@@ -9,6 +9,7 @@
 #include "common/json.hpp"
 #include "fcgi/api_error.hpp"
 #include "fcgi/input.hpp"
+#include "fcgi/storable_text.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 #include "worker/pipeline/image_probe.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -8,10 +8,10 @@
 #include <iostream>
 #include <string>
 
-#include "common/gd_image.hpp"
 #include "fuzz_keys.hpp"
 #include "image_fixtures.hpp"
 #include "tests/support/jwt_sign.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace {
 

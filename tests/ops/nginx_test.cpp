@@ -21,12 +21,12 @@
 #include <thread>
 #include <vector>
 
-#include "common/curl.hpp"
 #include "common/json.hpp"
 #include "tests/e2e/error_shape.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
 #include "tests/ops/fcgi_standin.hpp"
+#include "worker/pipeline/curl.hpp"
 
 namespace pms::ops {
 namespace {

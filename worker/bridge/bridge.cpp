@@ -9,6 +9,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/pg_error.hpp"
 #include "common/redact.hpp"
 #include "common/systemd_notify.hpp"
 #include "worker/bridge/outbox_payload.hpp"
@@ -59,23 +60,6 @@ std::string redis_location(const redis::Endpoint& endpoint) {
     }
     return endpoint.host + ":" + std::to_string(endpoint.port) + " db " +
            std::to_string(endpoint.db);
-}
-
-/// A lost PostgreSQL connection, as opposed to an error of one statement.
-bool is_connection_error(const std::exception& error) {
-    return dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr ||
-           dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr;
-}
-
-/// libpq's messages run over several lines (LINE 1: ..., a caret): the first one says it, with
-/// the SQLSTATE when there is one.
-std::string first_line(const std::exception& error) {
-    std::string message = error.what();
-    message = message.substr(0, message.find('\n'));
-    if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
-        message = "SQLSTATE " + sql->sqlstate() + ": " + message;
-    }
-    return message;
 }
 
 PublisherOptions publisher_options(const BridgeConfig& config) {
@@ -296,13 +280,13 @@ bool Bridge::go_idle(Clock::time_point now) {
             return false;
         }
     } catch (const std::exception& e) {
-        if (is_connection_error(e) || !outbox_->is_open()) {
+        if (pg::is_unavailable(e) || !outbox_->is_open()) {
             postgres_lost(e.what());
         } else {
             // E.g. the database lacks api.outbox_bridge_idle: the poll timer still drains.
             const auto delay = idle_marking_.backoff.next();
             idle_marking_.retry_at = Clock::now() + delay;
-            idle_marking_.state.down(first_line(e), delay);
+            idle_marking_.state.down(pg::first_line(e), delay);
         }
         return false;
     }
@@ -428,11 +412,11 @@ bool Bridge::drain_cache() {
 
 void Bridge::drain_failed(Topic& topic, const std::exception& error) {
     // The batch's transaction is gone by now (unwound before this handler ran).
-    if (is_connection_error(error) || (outbox_ && !outbox_->is_open())) {
+    if (pg::is_unavailable(error) || (outbox_ && !outbox_->is_open())) {
         postgres_lost(error.what());
         return;
     }
-    topic_failed(topic, first_line(error));
+    topic_failed(topic, pg::first_line(error));
 }
 
 void Bridge::topic_failed(Topic& topic, const std::string& error) {
@@ -501,10 +485,11 @@ void Bridge::report_status(Clock::time_point now, bool final) {
             waiting_invalidations = Json::Int64(backlog.invalidations.rows);
             outbox_->report(stats_.published(), interval.published_per_s(), stats_.invalidated());
         } catch (const std::exception& e) {
-            if (is_connection_error(e) || !outbox_->is_open()) {
+            if (pg::is_unavailable(e) || !outbox_->is_open()) {
                 postgres_lost(e.what());
             } else {
-                log::warn("cannot read or report the outbox backlog", {{"error", first_line(e)}});
+                log::warn("cannot read or report the outbox backlog",
+                          {{"error", pg::first_line(e)}});
             }
         }
     }

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "common/amqp_topology.hpp"
 #include "common/log.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 
 namespace pms::bridge {
 

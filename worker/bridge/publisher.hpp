@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 #include "worker/bridge/confirm_tracker.hpp"
 
 namespace pms::bridge {

@@ -3,12 +3,12 @@
 
 #include <thread>
 
-#include "common/amqp_topology.hpp"
 #include "common/log.hpp"
 #include "common/systemd_notify.hpp"
-#include "worker/pipeline/backoff.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 #include "worker/pipeline/failure.hpp"
 #include "worker/pipeline/job_message.hpp"
+#include "worker/pipeline/reconnect.hpp"
 
 namespace pms::worker {
 
@@ -63,11 +63,11 @@ void Consumer::disconnect() {
 }
 
 void Consumer::run() {
-    int failures = 0;
+    Backoff reconnects = reconnect_backoff();
     while (!stop_.load()) {
         try {
             connect();
-            if (failures > 0) {
+            if (reconnects.failures() > 0) {
                 log::info("RabbitMQ reachable again; consuming",
                           {{"queue", std::string(amqp::topology::kProcessQueue)}});
             } else {
@@ -78,21 +78,20 @@ void Consumer::run() {
                 systemd::notify("READY=1");
                 ready_ = true;
             }
-            failures = 0;
+            reconnects.reset();
             serve();
         } catch (const amqp::Error& error) {
             log::set_request_id("");
             disconnect();
-            ++failures;
-            const auto delay = reconnect_delay(failures);
+            const auto delay = reconnects.next();
             // Log the outage once; the retries that follow only at debug level.
-            if (failures == 1) {
+            if (reconnects.failures() == 1) {
                 log::warn("RabbitMQ connection lost; reconnecting with backoff",
                           {{"error", error.what()}, {"jobs_in_flight", pool_.in_flight()}});
             } else {
                 log::debug("RabbitMQ still unreachable",
                            {{"error", error.what()},
-                            {"attempt", failures},
+                            {"attempt", reconnects.failures()},
                             {"delay_ms", Json::Int64(delay.count())}});
             }
             // Jobs that finish meanwhile cannot be acked: their messages come back.

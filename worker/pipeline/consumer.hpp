@@ -12,8 +12,8 @@
 #include <memory>
 #include <string>
 
-#include "common/amqp.hpp"
 #include "common/systemd_notify.hpp"
+#include "worker/amqp/amqp.hpp"
 #include "worker/pipeline/job.hpp"
 #include "worker/pipeline/retry_publisher.hpp"
 #include "worker/pipeline/worker_pool.hpp"

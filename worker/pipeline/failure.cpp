@@ -1,7 +1,7 @@
 /// Classification of job failures into permanent and transient, and the texts clients see.
 #include "worker/pipeline/failure.hpp"
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 

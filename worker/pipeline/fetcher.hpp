@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/curl.hpp"
 #include "worker/pipeline/address_filter.hpp"
+#include "worker/pipeline/curl.hpp"
 
 namespace pms::worker {
 

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "common/jpeg.hpp"
 #include "common/log.hpp"
 #include "worker/pipeline/exif.hpp"
 #include "worker/pipeline/failure.hpp"
 #include "worker/pipeline/image_probe.hpp"
+#include "worker/pipeline/jpeg.hpp"
 #include "worker/pipeline/png_reader.hpp"
 #include "worker/pipeline/resample.hpp"
 #include "worker/pipeline/row_shrinker.hpp"

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 #include "worker/pipeline/image_geometry.hpp"
 #include "worker/pipeline/memory_pool.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "common/jpeg.hpp"
+#include "worker/pipeline/jpeg.hpp"
 
 namespace pms::worker {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 

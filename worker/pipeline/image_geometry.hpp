@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 #include "worker/pipeline/image_geometry.hpp"
 
 namespace pms::worker {

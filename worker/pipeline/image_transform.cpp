@@ -1,8 +1,8 @@
 /// The decode → resample → orient → encode steps.
 #include "worker/pipeline/image_transform.hpp"
 
-#include "common/jpeg.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/jpeg.hpp"
 #include "worker/pipeline/resample.hpp"
 
 namespace pms::worker {

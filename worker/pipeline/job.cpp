@@ -3,11 +3,11 @@
 
 #include <algorithm>
 
+#include "common/backoff.hpp"
 #include "common/log.hpp"
 #include "common/redact.hpp"
-#include "common/sha256.hpp"
-#include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/sha256.hpp"
 
 namespace pms::worker {
 
@@ -15,11 +15,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::chrono::milliseconds kMaxRetryDelay = std::chrono::hours(1);
+
 Json::Int64 milliseconds_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
 }  // namespace
+
+std::chrono::milliseconds retry_delay(int attempt, std::chrono::milliseconds base) {
+    return exponential_delay(base, 4, kMaxRetryDelay, static_cast<unsigned>(std::max(attempt, 1)));
+}
 
 const char* name_of(JobOutcome::Kind kind) {
     switch (kind) {

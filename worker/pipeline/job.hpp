@@ -19,6 +19,10 @@ struct RetrySettings {
     std::chrono::milliseconds base_delay{2000};
 };
 
+/// How long a job waits in the delay queue after failing delivery attempt `attempt` (1-based):
+/// base × 4^(attempt−1) (2 s, 8 s, 32 s, ...), capped at one hour.
+std::chrono::milliseconds retry_delay(int attempt, std::chrono::milliseconds base);
+
 /// How a job ended, which decides the fate of its message.
 struct JobOutcome {
     enum class Kind {

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 
 namespace pms::worker {
 

@@ -5,9 +5,10 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/pg_error.hpp"
 #include "common/redact.hpp"
-#include "worker/pipeline/backoff.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/reconnect.hpp"
 
 namespace pms::worker {
 
@@ -28,22 +29,6 @@ void prepare_statements(pqxx::connection& connection) {
 /// NULL for an empty request id, so the triggers see "no request" rather than "".
 const char* nullable(const std::string& text) {
     return text.empty() ? nullptr : text.c_str();
-}
-
-/// SQLSTATEs that mean "the server is going away or overloaded", handled like a lost connection:
-/// class 08 (connection exception), 57P01-57P03 (shutdown, crash, cannot connect now), class 53
-/// (insufficient resources).
-bool is_unavailable(const std::string& sqlstate) {
-    return sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("53", 0) == 0 || sqlstate == "57P01" ||
-           sqlstate == "57P02" || sqlstate == "57P03";
-}
-
-std::string first_line(const char* text) {
-    std::string line(text);
-    if (const auto end = line.find('\n'); end != std::string::npos) {
-        line.erase(end);
-    }
-    return line;
 }
 
 /// The "status" member of what complete_image_job and fail_image_job return.
@@ -135,12 +120,12 @@ void PgJobStore::connect() {
 }
 
 Json::Value PgJobStore::call(int64_t job_id, const std::function<std::string(Session&)>& run) {
-    int failures = 0;
+    Backoff reconnects = reconnect_backoff();
     while (true) {
         std::string unavailable;
         try {
             const std::string text = run(session());
-            if (failures > 0) {
+            if (reconnects.failures() > 0) {
                 log_with_job(log::Level::kInfo, "PostgreSQL reachable again", job_id, {});
             }
             std::string error;
@@ -151,21 +136,18 @@ Json::Value PgJobStore::call(int64_t job_id, const std::function<std::string(Ses
                     "database: the api function returned invalid JSON: " + error);
             }
             return *value;
-        } catch (const pqxx::broken_connection& error) {
-            // libpq quotes a malformed URL, password and all.
-            unavailable = redact_url_in(first_line(error.what()), url_);
-        } catch (const pqxx::sql_error& error) {
-            if (!is_unavailable(error.sqlstate())) {
+        } catch (const pqxx::failure& error) {
+            if (!pg::is_unavailable(error)) {
                 // A function raising, a missing function or grant: not cured by reconnecting.
                 throw transient_failure(ClientMessage::internal_error(),
-                                        "database: " + first_line(error.what()));
+                                        "database: " + pg::first_line(error));
             }
-            unavailable = first_line(error.what());
+            // libpq quotes a malformed URL, password and all.
+            unavailable = redact_url_in(pg::first_line(error), url_);
         }
         session_.reset();
-        ++failures;
-        const auto delay = reconnect_delay(failures);
-        if (failures == 1) {
+        const auto delay = reconnects.next();
+        if (reconnects.failures() == 1) {
             log_with_job(log::Level::kWarn, "PostgreSQL unreachable; reconnecting with backoff",
                          job_id, unavailable);
         } else {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "common/longjmp_guard.hpp"
+#include "worker/pipeline/longjmp_guard.hpp"
 
 namespace pms::png {
 

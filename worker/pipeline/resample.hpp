@@ -7,7 +7,7 @@
 /// and landed 0.24 dB below vipsthumbnail, where this takes 8 ms and lands within 0.1 dB
 /// (bench/worker/README.md).
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 

@@ -1,8 +1,8 @@
 /// Confirmed publishing to the delay queue.
 #include "worker/pipeline/retry_publisher.hpp"
 
-#include "common/amqp_topology.hpp"
 #include "common/log.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 
 namespace pms::worker {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 
 namespace pms::worker {
 

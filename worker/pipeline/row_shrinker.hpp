@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 #include "worker/pipeline/image_geometry.hpp"
 
 namespace pms::worker {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/curl.hpp"
+#include "worker/pipeline/curl.hpp"
 
 namespace pms::worker {
 

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 #include "worker/pipeline/job.hpp"
 #include "worker/pipeline/job_message.hpp"
 

@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/gd_image.hpp"
 #include "common/redis.hpp"
 #include "fcgi/product_cache.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::e2e {
 namespace {

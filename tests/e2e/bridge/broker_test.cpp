@@ -6,9 +6,9 @@
 
 #include <thread>
 
-#include "common/amqp_topology.hpp"
 #include "tests/e2e/bridge/suite.hpp"
 #include "tests/e2e/stack.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 
 namespace pms::bridge_e2e {
 namespace {

@@ -1,8 +1,8 @@
 /// Reading and purging the image work queue for tests and benchmarks.
 #include "tests/e2e/bridge/work_queue.hpp"
 
-#include "common/amqp_topology.hpp"
 #include "common/json.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 
 namespace pms::bridge_testkit {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 
 namespace pms::bridge_testkit {
 

@@ -4,10 +4,10 @@
 
 #include <cstdlib>
 
-#include "common/gd_image.hpp"
 #include "image_fixtures.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
+#include "worker/pipeline/gd_image.hpp"
 #include "worker_stack.hpp"
 
 namespace pms::e2e::worker {

@@ -11,11 +11,11 @@
 #include <sstream>
 #include <thread>
 
-#include "common/amqp.hpp"
-#include "common/amqp_topology.hpp"
 #include "image_fixtures.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
+#include "worker/amqp/amqp.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 
 namespace pms::e2e::worker {
 

@@ -28,7 +28,9 @@ TEST(SqlstateTable, DependencyTroubleIsRetryable) {
     EXPECT_EQ(http_status_for_sqlstate("08006"), 503);
     EXPECT_EQ(http_status_for_sqlstate("53300"), 503);
     EXPECT_EQ(http_status_for_sqlstate("57P01"), 503);
+    EXPECT_EQ(http_status_for_sqlstate("57P03"), 503);
     EXPECT_EQ(http_status_for_sqlstate("40001"), 503);
+    EXPECT_EQ(http_status_for_sqlstate("57014"), 503);
 }
 
 TEST(SqlstateTable, EverythingElseIsOurFault) {

@@ -110,17 +110,6 @@ TEST(ProductId, PositiveIntegersOnly) {
     }
 }
 
-TEST(StorableText, ValidUtf8WithoutNul) {
-    EXPECT_TRUE(pms::api::is_storable_text("plain ascii"));
-    EXPECT_TRUE(pms::api::is_storable_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-    EXPECT_FALSE(pms::api::is_storable_text(std::string("nul\0inside", 11)));
-    EXPECT_FALSE(pms::api::is_storable_text("\xff\xfe"));          // not UTF-8 at all
-    EXPECT_FALSE(pms::api::is_storable_text("\xc3"));              // cut short
-    EXPECT_FALSE(pms::api::is_storable_text("\xc0\xaf"));          // overlong '/'
-    EXPECT_FALSE(pms::api::is_storable_text("\xed\xa0\x80"));      // a surrogate
-    EXPECT_FALSE(pms::api::is_storable_text("\xf4\x90\x80\x80"));  // beyond U+10FFFF
-}
-
 TEST(ProductBody, BadTextIs400NotA500OrACutValue) {
     EXPECT_EQ(status_of([] { pms::api::parse_new_product("{\"product_name\": \"\xff\"}"); }), 400);
     EXPECT_EQ(status_of([] { pms::api::parse_new_product(R"({"product_name": "a\u0000b"})"); }),

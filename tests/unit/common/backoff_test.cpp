@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+
 namespace pms {
 namespace {
 
@@ -18,6 +20,26 @@ TEST(ExponentialDelay, GrowsByTheFactorUpToTheCap) {
               milliseconds(60000));
     EXPECT_EQ(exponential_delay(milliseconds(2000), 4, milliseconds(60000), 0), milliseconds(2000));
     EXPECT_EQ(exponential_delay(milliseconds(0), 2, milliseconds(60000), 1), milliseconds(1));
+}
+
+TEST(ExponentialDelay, DoublingReachesTheCapAndStaysThere) {
+    // pms-api's respawns after quick deaths: 100 ms doubling up to 10 s.
+    const unsigned attempts[] = {1, 2, 7, 8, 9, 1000};
+    const int expected[] = {100, 200, 6400, 10000, 10000, 10000};
+    for (size_t i = 0; i < std::size(attempts); ++i) {
+        EXPECT_EQ(exponential_delay(milliseconds(100), 2, milliseconds(10000), attempts[i]),
+                  milliseconds(expected[i]))
+            << attempts[i];
+    }
+}
+
+TEST(Backoff, WithoutJitterFollowsExponentialDelay) {
+    Backoff backoff(milliseconds(500), milliseconds(10000));
+    for (unsigned attempt = 1; attempt <= 12; ++attempt) {
+        EXPECT_EQ(backoff.next(),
+                  exponential_delay(milliseconds(500), 2, milliseconds(10000), attempt));
+        EXPECT_EQ(backoff.failures(), attempt);
+    }
 }
 
 TEST(Backoff, DoublesUpToTheCap) {
@@ -54,6 +76,13 @@ TEST(Backoff, JitterOnlyShortensTheDelay) {
         const auto delay = backoff.next();
         EXPECT_LE(delay, milliseconds(1000));
         EXPECT_GE(delay, milliseconds(800));
+    }
+}
+
+TEST(Backoff, FullJitterNeverReachesZero) {
+    Backoff backoff(milliseconds(1), milliseconds(4), 1.0, 7);
+    for (int i = 0; i < 100; ++i) {
+        EXPECT_GE(backoff.next(), milliseconds(1));
     }
 }
 

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "client_vocabulary.hpp"
-#include "common/gd_image.hpp"
 #include "worker/pipeline/consumer.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 namespace {

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "client_vocabulary.hpp"
-#include "common/curl.hpp"
 #include "test_http_server.hpp"
+#include "worker/pipeline/curl.hpp"
 #include "worker/pipeline/failure.hpp"
 
 namespace pms::worker {

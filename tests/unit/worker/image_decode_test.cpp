@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "client_vocabulary.hpp"
-#include "common/jpeg.hpp"
 #include "image_fixtures.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/jpeg.hpp"
 #include "worker/pipeline/resample.hpp"
 
 namespace pms::worker {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "common/gd_image.hpp"
 #include "image_fixtures.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 namespace {

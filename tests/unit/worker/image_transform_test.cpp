@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "client_vocabulary.hpp"
-#include "common/gd_image.hpp"
 #include "image_fixtures.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 namespace pms::worker {
 namespace {

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "client_vocabulary.hpp"
-#include "common/gd_image.hpp"
 #include "common/log.hpp"
-#include "common/sha256.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/gd_image.hpp"
+#include "worker/pipeline/sha256.hpp"
 
 namespace pms::worker {
 namespace {
@@ -274,6 +274,22 @@ TEST_F(JobTest, InterruptionPropagates) {
     } interrupted;
     JobRunner runner(interrupted, source_, objects_, TransformOptions{}, RetrySettings{});
     EXPECT_THROW(runner.run(message_, 1), Interrupted);
+}
+
+TEST(RetryDelay, GrowsFourfoldFromTheBase) {
+    using std::chrono::milliseconds;
+    EXPECT_EQ(retry_delay(1, milliseconds(2000)), milliseconds(2000));
+    EXPECT_EQ(retry_delay(2, milliseconds(2000)), milliseconds(8000));
+    EXPECT_EQ(retry_delay(3, milliseconds(2000)), milliseconds(32000));
+    EXPECT_EQ(retry_delay(2, milliseconds(100)), milliseconds(400));
+}
+
+TEST(RetryDelay, IsCappedAndNeverOverflows) {
+    using std::chrono::milliseconds;
+    EXPECT_EQ(retry_delay(100, milliseconds(2000)), std::chrono::hours(1));
+    EXPECT_EQ(retry_delay(1000000, milliseconds(2000)), std::chrono::hours(1));
+    EXPECT_EQ(retry_delay(0, milliseconds(2000)), milliseconds(2000));
+    EXPECT_GT(retry_delay(1, milliseconds(0)), milliseconds(0));
 }
 
 }  // namespace

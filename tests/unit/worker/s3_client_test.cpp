@@ -9,10 +9,10 @@
 #include <map>
 #include <sstream>
 
-#include "common/curl.hpp"
-#include "common/sha256.hpp"
 #include "test_http_server.hpp"
+#include "worker/pipeline/curl.hpp"
 #include "worker/pipeline/failure.hpp"
+#include "worker/pipeline/sha256.hpp"
 
 namespace pms::worker {
 namespace {

@@ -2,7 +2,7 @@
 /// The exchange, queues and bindings of the image pipeline (docs/architecture.md, "Messages"),
 /// declared the same way by every program that touches them.
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 
 namespace pms::amqp::topology {
 

@@ -1,5 +1,5 @@
 /// libcurl easy handles and header lists.
-#include "common/curl.hpp"
+#include "worker/pipeline/curl.hpp"
 
 #include <cstring>
 

@@ -1,5 +1,5 @@
 /// rabbitmq-c connection, declarations, publishing with confirms, consuming with acks.
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 
 #include <amqp_tcp_socket.h>
 

@@ -1,4 +1,4 @@
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 #include <gtest/gtest.h>
 

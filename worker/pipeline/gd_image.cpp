@@ -1,5 +1,5 @@
 /// libgd decoding, resampling and encoding.
-#include "common/gd_image.hpp"
+#include "worker/pipeline/gd_image.hpp"
 
 #include <algorithm>
 #include <cstdarg>

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <string>
 
-#include "common/amqp.hpp"
+#include "worker/amqp/amqp.hpp"
 
 namespace pms::amqp {
 namespace {

@@ -1,5 +1,5 @@
 /// SHA-256 digests in hex.
-#include "common/sha256.hpp"
+#include "worker/pipeline/sha256.hpp"
 
 #include <openssl/evp.h>
 

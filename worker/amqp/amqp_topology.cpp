@@ -1,5 +1,5 @@
 /// Declaration of the image pipeline's exchange and queues.
-#include "common/amqp_topology.hpp"
+#include "worker/amqp/amqp_topology.hpp"
 
 #include <string>
 

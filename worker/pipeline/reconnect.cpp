@@ -1,28 +1,20 @@
-/// The worker's delays: retries through the delay queue and reconnects.
-#include "worker/pipeline/backoff.hpp"
+/// The worker's reconnect schedule and its wait.
+#include "worker/pipeline/reconnect.hpp"
 
 #include <algorithm>
 #include <thread>
 
-#include "common/backoff.hpp"
-
 namespace pms::worker {
 
 namespace {
-constexpr std::chrono::milliseconds kMaxRetryDelay = std::chrono::hours(1);
 constexpr std::chrono::milliseconds kFirstReconnectDelay{500};
 constexpr std::chrono::milliseconds kMaxReconnectDelay = std::chrono::seconds(10);
 /// The stop flag is checked at least this often while sleeping.
 constexpr std::chrono::milliseconds kSleepSlice{200};
 }  // namespace
 
-std::chrono::milliseconds retry_delay(int attempt, std::chrono::milliseconds base) {
-    return exponential_delay(base, 4, kMaxRetryDelay, static_cast<unsigned>(std::max(attempt, 1)));
-}
-
-std::chrono::milliseconds reconnect_delay(int failures) {
-    return exponential_delay(kFirstReconnectDelay, 2, kMaxReconnectDelay,
-                             static_cast<unsigned>(std::max(failures, 1)));
+Backoff reconnect_backoff() {
+    return Backoff(kFirstReconnectDelay, kMaxReconnectDelay);
 }
 
 bool sleep_unless_stopped(std::chrono::milliseconds duration, const std::atomic<bool>& stop,

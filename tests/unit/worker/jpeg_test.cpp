@@ -1,6 +1,6 @@
 /// The libjpeg wrapper: header facts before decoding, DCT-scaled decoding, errors and warnings
 /// as exceptions with libjpeg's words, and encoding without metadata.
-#include "common/jpeg.hpp"
+#include "worker/pipeline/jpeg.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 /// setjmp for the C libraries that longjmp on errors.
-#include "common/longjmp_guard.hpp"
+#include "worker/pipeline/longjmp_guard.hpp"
 
 namespace pms {
 

@@ -1,5 +1,5 @@
 /// libjpeg decoding and encoding in memory, with libjpeg's errors turned into exceptions.
-#include "common/jpeg.hpp"
+#include "worker/pipeline/jpeg.hpp"
 
 #include <jerror.h>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <new>
 
-#include "common/longjmp_guard.hpp"
+#include "worker/pipeline/longjmp_guard.hpp"
 
 namespace pms::jpeg {
 
