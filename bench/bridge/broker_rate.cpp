@@ -13,7 +13,7 @@ namespace pms::bridge_bench {
 double broker_confirm_rate(const std::string& amqp_url, int count, int batch) {
     bridge::PublisherOptions options;
     options.url = amqp_url;
-    bridge::Publisher publisher(options);
+    bridge::AmqpPublisher publisher(options);
     publisher.connect();
     const auto start = std::chrono::steady_clock::now();
     for (int sent = 0; sent < count; sent += batch) {

@@ -62,19 +62,11 @@ std::string redis_location(const redis::Endpoint& endpoint) {
            std::to_string(endpoint.db);
 }
 
-PublisherOptions publisher_options(const BridgeConfig& config) {
-    PublisherOptions options;
-    options.url = config.amqp_url;
-    options.quorum_queues = config.quorum_queues;
-    options.connect_timeout = config.amqp_timeout;
-    options.confirm_timeout = config.confirm_timeout;
-    options.stop_grace = config.stop_grace;
-    return options;
 }
 
 }  // namespace
 
-Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
+Bridge::Bridge(const BridgeConfig& config, Services services, std::function<bool()> stopping)
     : config_(config),
       stopping_(std::move(stopping)),
       watchdog_(systemd::watchdog_interval()),
@@ -83,27 +75,30 @@ Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
           watchdog_.ping_if_due();
           return stopping_();
       }),
-      publisher_(publisher_options(config)),
-      cache_(redis::Endpoint::parse(config.redis_url), config.redis_timeout, config.cache_ttl),
-      redis_location_(redis_location(redis::Endpoint::parse(config.redis_url))),
+      open_outbox_(std::move(services.open_outbox)),
+      publisher_(std::move(services.publisher)),
+      cache_(std::move(services.cache)),
       postgres_{{},
                 Backoff(config.backoff_initial, config.backoff_max, kJitter),
                 StateLog({"connected to PostgreSQL", "PostgreSQL unavailable; reconnecting",
                           "reconnected to PostgreSQL"})},
-      rabbitmq_{{},
-                Backoff(config.backoff_initial, config.backoff_max, kJitter),
-                StateLog({"connected to RabbitMQ", "RabbitMQ unavailable; reconnecting",
-                          "reconnected to RabbitMQ"})},
       idle_marking_{{},
                     Backoff(config.backoff_initial, config.backoff_max, kJitter),
                     StateLog({"",
                               "cannot mark the session idle; wake-ups may come late, polling "
                               "every PMS_BRIDGE_POLL_INTERVAL",
                               "marking the session idle again"})},
-      redis_state_({"connected to Redis", "Redis unavailable; cache invalidations wait",
-                    "reconnected to Redis"}),
       images_{
           kImageTopic,
+          *publisher_,
+          "topology declared, publisher confirms on",
+          {{},
+           Backoff(config.backoff_initial, config.backoff_max, kJitter),
+           StateLog({"connected to RabbitMQ", "RabbitMQ unavailable; reconnecting",
+                     "reconnected to RabbitMQ"})},
+          &Bridge::publish_images,
+          &DeliveryStats::add_published,
+          "published image.process batch",
           true,
           {},
           Backoff(config.backoff_initial, config.backoff_max, kJitter),
@@ -112,6 +107,15 @@ Bridge::Bridge(const BridgeConfig& config, std::function<bool()> stopping)
                     "image.process publishing again"})},
       invalidations_{
           kCacheTopic,
+          *cache_,
+          redis_location(redis::Endpoint::parse(config.redis_url)),
+          {{},
+           Backoff(config.backoff_initial, config.backoff_max, kJitter),
+           StateLog({"connected to Redis", "Redis unavailable; cache invalidations wait",
+                     "reconnected to Redis"})},
+          &Bridge::invalidate_cache,
+          &DeliveryStats::add_invalidated,
+          "delivered cache.invalidate batch",
           true,
           {},
           Backoff(config.backoff_initial, config.backoff_max, kJitter),
@@ -129,14 +133,6 @@ void Bridge::run() {
                {"poll_interval_ms", Json::Int64(config_.poll_interval.count())},
                {"stats_interval_ms", Json::Int64(config_.stats_interval.count())},
                {"quorum_queues", config_.quorum_queues}});
-    // Redis is needed only when invalidations come; connecting now reports its state early.
-    try {
-        cache_.connect();
-        redis_state_.up(redis_location_);
-    } catch (const std::exception& e) {
-        redis_state_.down(e.what(), milliseconds(0));
-    }
-
     while (!stopping_()) {
         watchdog_.ping_if_due();
         connect_due(Clock::now());
@@ -167,7 +163,7 @@ void Bridge::run() {
     log::info("pms-bridge stopping");
     report_status(Clock::now(), true);
     outbox_.reset();
-    publisher_.disconnect();
+    publisher_->disconnect();
 }
 
 void Bridge::request_drain() {
@@ -176,7 +172,7 @@ void Bridge::request_drain() {
 }
 
 void Bridge::announce_ready() {
-    if (ready_announced_ || !outbox_ || !publisher_.connected()) {
+    if (ready_announced_ || !outbox_ || !publisher_->connected()) {
         return;
     }
     ready_announced_ = true;
@@ -188,14 +184,16 @@ void Bridge::connect_due(Clock::time_point now) {
     if (!outbox_ && now >= postgres_.retry_at) {
         connect_postgres();
     }
-    if (!publisher_.connected() && now >= rabbitmq_.retry_at) {
-        connect_rabbitmq();
+    for (Topic* topic : {&images_, &invalidations_}) {
+        if (!topic->destination.connected() && now >= topic->connection.retry_at) {
+            connect_destination(*topic);
+        }
     }
 }
 
 void Bridge::connect_postgres() {
     try {
-        outbox_ = std::make_unique<Outbox>(config_.database_url);
+        outbox_ = open_outbox_();
         backend_pid_ = outbox_->backend_pid();
         idle_ = false;  // a new session: writers do not know it yet
         postgres_.backoff.reset();
@@ -213,17 +211,15 @@ void Bridge::connect_postgres() {
     }
 }
 
-void Bridge::connect_rabbitmq() {
+void Bridge::connect_destination(Topic& topic) {
     try {
-        publisher_.connect();
-        rabbitmq_.backoff.reset();
-        rabbitmq_.state.up("topology declared, publisher confirms on");
-        images_.pending = true;
+        topic.destination.connect();
+        topic.connection.backoff.reset();
+        topic.connection.state.up(topic.destination_detail);
+        // Rows that waited for the destination go out now.
+        topic.pending = true;
     } catch (const std::exception& e) {
-        publisher_.disconnect();
-        const auto delay = rabbitmq_.backoff.next();
-        rabbitmq_.retry_at = Clock::now() + delay;
-        rabbitmq_.state.down(e.what(), delay);
+        destination_lost(topic, e.what());
     }
 }
 
@@ -235,28 +231,23 @@ void Bridge::postgres_lost(const std::string& error) {
     postgres_.state.down(error, delay);
 }
 
-void Bridge::rabbitmq_lost(const std::string& error) {
-    publisher_.disconnect();
-    const auto delay = rabbitmq_.backoff.next();
-    rabbitmq_.retry_at = Clock::now() + delay;
-    rabbitmq_.state.down(error, delay);
+void Bridge::destination_lost(Topic& topic, const std::string& error) {
+    topic.destination.disconnect();
+    const auto delay = topic.connection.backoff.next();
+    topic.connection.retry_at = Clock::now() + delay;
+    topic.connection.state.down(error, delay);
 }
 
-bool Bridge::image_ready(Clock::time_point now) const {
-    return outbox_ && publisher_.connected() && images_.pending && now >= images_.retry_at;
-}
-
-bool Bridge::cache_ready(Clock::time_point now) const {
-    return outbox_ && invalidations_.pending && now >= invalidations_.retry_at;
+bool Bridge::ready(const Topic& topic, Clock::time_point now) const {
+    return outbox_ && topic.destination.connected() && topic.pending && now >= topic.retry_at;
 }
 
 bool Bridge::drain_ready() {
     bool more = false;
-    if (image_ready(Clock::now()) && !stopping_()) {
-        more = drain_images() || more;
-    }
-    if (cache_ready(Clock::now()) && !stopping_()) {
-        more = drain_cache() || more;
+    for (Topic* topic : {&images_, &invalidations_}) {
+        if (ready(*topic, Clock::now()) && !stopping_()) {
+            more = drain(*topic) || more;
+        }
     }
     return more;
 }
@@ -267,7 +258,8 @@ void Bridge::batch_committed() {
 }
 
 bool Bridge::go_idle(Clock::time_point now) {
-    if (idle_ || !outbox_ || image_ready(now) || cache_ready(now) || now < idle_marking_.retry_at) {
+    if (idle_ || !outbox_ || ready(images_, now) || ready(invalidations_, now) ||
+        now < idle_marking_.retry_at) {
         return false;
     }
     try {
@@ -298,125 +290,111 @@ bool Bridge::go_idle(Clock::time_point now) {
     return true;
 }
 
-bool Bridge::drain_images() {
+bool Bridge::drain(Topic& topic) {
     try {
-        const auto batch = outbox_->claim(kImageTopic, config_.batch_size, idle_);
+        const auto batch = outbox_->claim(topic.name, config_.batch_size, idle_);
         const auto& rows = batch->rows();
         if (rows.empty() || stopping_()) {
-            images_.pending = !rows.empty();
-            return false;  // nothing published: the batch rolls back
+            topic.pending = !rows.empty();
+            return false;  // nothing delivered: the batch rolls back
         }
-        std::vector<amqp::Message> messages;
-        messages.reserve(rows.size());
-        Json::Value request_ids(Json::arrayValue);
-        Json::Value job_ids(Json::arrayValue);
-        for (const OutboxRow& row : rows) {
-            ImageEvent event = image_event(row.payload);
-            if (event.job_id.empty()) {
-                log::warn("image.process payload without job_id; published without message_id",
-                          {{"outbox_id", Json::Int64(row.id)}});
-            }
-            add_distinct(job_ids, event.job_id);
-            add_distinct(request_ids, event.request_id);
-            messages.push_back(std::move(event.message));
-        }
-        const PublishOutcome outcome = publisher_.publish(messages, publish_stopping_);
-        if (!outcome.ok) {
-            topic_failed(images_, outcome.failure + "; first outbox id " +
-                                      std::to_string(rows.front().id) + ", request ids " +
-                                      json::compact(request_ids));
+        const Delivery delivery = (this->*topic.deliver)(rows);
+        if (!delivery.ok) {
+            topic_failed(topic, delivery.failure);
             return false;  // rolls back: the rows stay for the next attempt
         }
         const int deleted = batch->complete();
         batch_committed();
         if (deleted != static_cast<int>(rows.size())) {
             // The rows were locked by us: fewer means someone deleted them by hand meanwhile.
-            log::warn("outbox_delete removed fewer rows than were published",
-                      {{"published", Json::UInt64(rows.size())}, {"deleted", deleted}});
+            log::warn("outbox_delete removed fewer rows than were delivered",
+                      {{"topic", std::string(topic.name)},
+                       {"delivered", Json::UInt64(rows.size())},
+                       {"deleted", deleted}});
         }
-        stats_.add_published(rows.size());
-        images_.backoff.reset();
-        images_.state.up();
+        (stats_.*topic.count)(rows.size());
+        topic.backoff.reset();
+        topic.state.up();
         if (log::enabled(log::Level::kDebug)) {
-            log::debug("published image.process batch",
+            log::debug(topic.delivered_message,
                        {{"rows", Json::UInt64(rows.size())},
                         {"first_outbox_id", Json::Int64(rows.front().id)},
                         {"last_outbox_id", Json::Int64(rows.back().id)},
-                        {"confirm_ms", Json::Int64(outcome.elapsed.count())},
-                        {"job_ids", job_ids},
-                        {"request_ids", request_ids}});
+                        {"delivery_ms", Json::Int64(delivery.elapsed.count())},
+                        {"ids", delivery.ids}});
         }
         // Claim again until a claim finds nothing: under a steady stream the bridge stays busy
         // (and writers need not notify it) instead of marking itself idle after every batch.
-        images_.pending = true;
+        topic.pending = true;
         return rows.size() >= static_cast<size_t>(config_.batch_size);
-    } catch (const amqp::Error& e) {
-        // The broker went away mid-batch: the rows roll back and go out after the reconnect.
-        rabbitmq_lost(e.what());
     } catch (const std::exception& e) {
-        drain_failed(images_, e);
+        drain_failed(topic, e);
     }
     return false;
 }
 
-bool Bridge::drain_cache() {
-    try {
-        const auto batch = outbox_->claim(kCacheTopic, config_.batch_size, idle_);
-        const auto& rows = batch->rows();
-        if (rows.empty() || stopping_()) {
-            invalidations_.pending = !rows.empty();
-            return false;
+Bridge::Delivery Bridge::publish_images(const std::vector<OutboxRow>& rows) {
+    std::vector<amqp::Message> messages;
+    messages.reserve(rows.size());
+    Json::Value request_ids(Json::arrayValue);
+    Json::Value job_ids(Json::arrayValue);
+    for (const OutboxRow& row : rows) {
+        ImageEvent event = image_event(row.payload);
+        if (event.job_id.empty()) {
+            log::warn("image.process payload without job_id; published without message_id",
+                      {{"outbox_id", Json::Int64(row.id)}});
         }
-        std::vector<Invalidation> products;
-        products.reserve(rows.size());
-        for (const OutboxRow& row : rows) {
-            if (const auto event = invalidation(row.payload)) {
-                products.push_back(*event);
-            } else {
-                // Retrying cannot fix it; keeping it would block nothing but grow forever.
-                log::error("cache.invalidate payload without product_id; dropped",
-                           {{"outbox_id", Json::Int64(row.id)}, {"payload", row.payload}});
-            }
-        }
-        try {
-            cache_.invalidate(products);
-            redis_state_.up(redis_location_);
-        } catch (const redis::Error& e) {
-            // Redis down: keep the rows, say so once, and retry on this topic's own schedule.
-            const auto delay = invalidations_.backoff.next();
-            invalidations_.retry_at = Clock::now() + delay;
-            redis_state_.down(e.what(), delay);
-            return false;
-        }
-        batch->complete();
-        batch_committed();
-        stats_.add_invalidated(rows.size());
-        invalidations_.backoff.reset();
-        invalidations_.state.up();
-        Json::Value product_ids(Json::arrayValue);
-        for (const Invalidation& event : products) {
-            add_distinct(product_ids, std::to_string(event.product_id));
-        }
-        log::debug("delivered cache.invalidate batch",
-                   {{"rows", Json::UInt64(rows.size())},
-                    {"product_ids", product_ids},
-                    {"first_outbox_id", Json::Int64(rows.front().id)},
-                    {"last_outbox_id", Json::Int64(rows.back().id)}});
-        invalidations_.pending = true;  // until a claim finds nothing, as for image.process
-        return rows.size() >= static_cast<size_t>(config_.batch_size);
-    } catch (const std::exception& e) {
-        drain_failed(invalidations_, e);
+        add_distinct(job_ids, event.job_id);
+        add_distinct(request_ids, event.request_id);
+        messages.push_back(std::move(event.message));
     }
-    return false;
+    const PublishOutcome outcome = publisher_->publish(messages, publish_stopping_);
+    Delivery delivery;
+    delivery.ok = outcome.ok;
+    delivery.elapsed = outcome.elapsed;
+    if (!outcome.ok) {
+        delivery.failure = outcome.failure + "; first outbox id " +
+                           std::to_string(rows.front().id) + ", request ids " +
+                           json::compact(request_ids);
+    }
+    delivery.ids["jobs"] = std::move(job_ids);
+    delivery.ids["requests"] = std::move(request_ids);
+    return delivery;
+}
+
+Bridge::Delivery Bridge::invalidate_cache(const std::vector<OutboxRow>& rows) {
+    std::vector<Invalidation> products;
+    products.reserve(rows.size());
+    Json::Value product_ids(Json::arrayValue);
+    for (const OutboxRow& row : rows) {
+        if (const auto event = invalidation(row.payload)) {
+            products.push_back(*event);
+            add_distinct(product_ids, std::to_string(event->product_id));
+        } else {
+            // Retrying cannot fix it; keeping it would block nothing but grow forever.
+            log::error("cache.invalidate payload without product_id; dropped",
+                       {{"outbox_id", Json::Int64(row.id)}, {"payload", row.payload}});
+        }
+    }
+    const auto start = Clock::now();
+    cache_->invalidate(products);
+    Delivery delivery;
+    delivery.ok = true;
+    delivery.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    delivery.ids["products"] = std::move(product_ids);
+    return delivery;
 }
 
 void Bridge::drain_failed(Topic& topic, const std::exception& error) {
     // The batch's transaction is gone by now (unwound before this handler ran).
-    if (pg::is_unavailable(error) || (outbox_ && !outbox_->is_open())) {
+    if (!topic.destination.connected()) {
+        // The destination went away mid-batch: the rows go out after the reconnect.
+        destination_lost(topic, error.what());
+    } else if (pg::is_unavailable(error) || (outbox_ && !outbox_->is_open())) {
         postgres_lost(error.what());
-        return;
+    } else {
+        topic_failed(topic, pg::first_line(error));
     }
-    topic_failed(topic, pg::first_line(error));
 }
 
 void Bridge::topic_failed(Topic& topic, const std::string& error) {
@@ -433,10 +411,12 @@ Bridge::Clock::time_point Bridge::next_wake(Clock::time_point now) const {
         }
     };
     consider(!outbox_, postgres_.retry_at);
-    consider(!publisher_.connected(), rabbitmq_.retry_at);
     consider(outbox_ != nullptr, next_poll_);
-    consider(outbox_ && publisher_.connected() && images_.pending, images_.retry_at);
-    consider(outbox_ && invalidations_.pending, invalidations_.retry_at);
+    for (const Topic* topic : {&images_, &invalidations_}) {
+        const bool connected = topic->destination.connected();
+        consider(!connected, topic->connection.retry_at);
+        consider(outbox_ && connected && topic->pending, topic->retry_at);
+    }
     consider(outbox_ && !idle_ && idle_marking_.retry_at > now, idle_marking_.retry_at);
     consider(true, watchdog_.due());
     return std::max(wake, now);
@@ -463,9 +443,9 @@ void Bridge::wait(Clock::time_point until) {
         sleep_for(timeout);
     }
     try {
-        publisher_.keep_alive();
-    } catch (const amqp::Error& e) {
-        rabbitmq_lost(e.what());
+        publisher_->keep_alive();
+    } catch (const std::exception& e) {
+        destination_lost(images_, e.what());
     }
 }
 

@@ -11,16 +11,17 @@
 
 namespace pms::bridge {
 
-CacheInvalidator::CacheInvalidator(redis::Endpoint endpoint, std::chrono::milliseconds timeout,
-                                   std::chrono::seconds floor_ttl)
+RedisCacheInvalidator::RedisCacheInvalidator(redis::Endpoint endpoint,
+                                             std::chrono::milliseconds timeout,
+                                             std::chrono::seconds floor_ttl)
     : endpoint_(std::move(endpoint)), timeout_(timeout), floor_ttl_(floor_ttl) {}
 
-void CacheInvalidator::connect() {
+void RedisCacheInvalidator::connect() {
     connection_.reset();
     connection_ = std::make_unique<redis::Connection>(endpoint_, timeout_);
 }
 
-void CacheInvalidator::invalidate(const std::vector<Invalidation>& events) {
+void RedisCacheInvalidator::invalidate(const std::vector<Invalidation>& events) {
     // One invalidation per product, at the newest version of the batch.
     std::map<int64_t, int64_t> newest;
     for (const Invalidation& event : events) {
@@ -31,7 +32,7 @@ void CacheInvalidator::invalidate(const std::vector<Invalidation>& events) {
         return;
     }
     if (!connection_) {
-        connect();
+        throw redis::Error("not connected to Redis");
     }
     try {
         for (const auto& [product, version] : newest) {

@@ -1,6 +1,7 @@
 #pragma once
 /// Cache invalidations to Redis (common/product_cache_layout.hpp): raise each product's version
-/// floor and drop its cached copy, all in one pipeline.
+/// floor and drop its cached copy, all in one pipeline. The loop sees the interface;
+/// RedisCacheInvalidator is hiredis's.
 
 #include <chrono>
 #include <cstdint>
@@ -8,23 +9,30 @@
 #include <vector>
 
 #include "common/redis.hpp"
+#include "worker/bridge/destination.hpp"
 #include "worker/bridge/outbox_payload.hpp"
 
 namespace pms::bridge {
 
-class CacheInvalidator {
+class CacheInvalidator : public Destination {
 public:
-    CacheInvalidator(redis::Endpoint endpoint, std::chrono::milliseconds timeout,
-                     std::chrono::seconds floor_ttl);
+    /// Invalidates every product given once, at the highest version given for it. Throws
+    /// redis::Error when Redis is unreachable (then disconnected) and std::runtime_error when it
+    /// refuses a command; either way nothing counts as done.
+    virtual void invalidate(const std::vector<Invalidation>& events) = 0;
+};
 
-    bool connected() const { return connection_ != nullptr; }
-    /// Connects now (at start-up, to report Redis's state early). Throws redis::Error.
-    void connect();
+class RedisCacheInvalidator final : public CacheInvalidator {
+public:
+    RedisCacheInvalidator(redis::Endpoint endpoint, std::chrono::milliseconds timeout,
+                          std::chrono::seconds floor_ttl);
 
-    /// Invalidates every product given once, at the highest version given for it, connecting
-    /// first if needed. Throws redis::Error when Redis is unreachable (then disconnected) and
-    /// std::runtime_error when it refuses a command; either way nothing counts as done.
-    void invalidate(const std::vector<Invalidation>& events);
+    bool connected() const override { return connection_ != nullptr; }
+    /// Throws redis::Error.
+    void connect() override;
+    void disconnect() override { connection_.reset(); }
+
+    void invalidate(const std::vector<Invalidation>& events) override;
 
 private:
     redis::Endpoint endpoint_;

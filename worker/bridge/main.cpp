@@ -2,6 +2,7 @@
 /// to Redis (cache invalidations). Wiring only: settings, logging, signals, the loop.
 #include <cstdlib>
 #include <exception>
+#include <memory>
 
 #include "common/cli.hpp"
 #include "common/config.hpp"
@@ -9,6 +10,32 @@
 #include "common/stop_signal.hpp"
 #include "worker/bridge/bridge.hpp"
 #include "worker/bridge/bridge_config.hpp"
+#include "worker/bridge/cache_invalidator.hpp"
+#include "worker/bridge/outbox.hpp"
+#include "worker/bridge/publisher.hpp"
+
+namespace {
+
+/// PostgreSQL, RabbitMQ and Redis as the settings say.
+pms::bridge::Services real_services(const pms::bridge::BridgeConfig& config) {
+    pms::bridge::PublisherOptions publisher;
+    publisher.url = config.amqp_url;
+    publisher.quorum_queues = config.quorum_queues;
+    publisher.connect_timeout = config.amqp_timeout;
+    publisher.confirm_timeout = config.confirm_timeout;
+    publisher.stop_grace = config.stop_grace;
+
+    pms::bridge::Services services;
+    services.open_outbox = [url = config.database_url] {
+        return std::make_unique<pms::bridge::PgOutbox>(url);
+    };
+    services.publisher = std::make_unique<pms::bridge::AmqpPublisher>(publisher);
+    services.cache = std::make_unique<pms::bridge::RedisCacheInvalidator>(
+        pms::redis::Endpoint::parse(config.redis_url), config.redis_timeout, config.cache_ttl);
+    return services;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     const pms::ProgramInfo info{
@@ -32,7 +59,8 @@ int main(int argc, char** argv) {
 
     pms::install_stop_handlers();
     try {
-        pms::bridge::Bridge bridge(settings, [] { return pms::stop_requested.load(); });
+        pms::bridge::Bridge bridge(settings, real_services(settings),
+                                   [] { return pms::stop_requested.load(); });
         bridge.run();
     } catch (const std::exception& e) {
         // Dependencies failing never end up here; this is a bug, and systemd restarts us.

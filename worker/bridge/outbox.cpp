@@ -38,7 +38,7 @@ std::string id_array(const std::vector<OutboxRow>& rows) {
 }  // namespace
 
 /// Remembers that a NOTIFY arrived; libpqxx calls it from get_notifs(), outside transactions.
-class Outbox::Receiver : public pqxx::notification_receiver {
+class PgOutbox::Receiver : public pqxx::notification_receiver {
 public:
     explicit Receiver(pqxx::connection_base& connection)
         : pqxx::notification_receiver(connection, kOutboxChannel) {}
@@ -59,8 +59,8 @@ private:
     bool notified_ = false;
 };
 
-OutboxBatch::OutboxBatch(pqxx::connection& connection, std::string_view topic, int limit,
-                         bool mark_busy)
+PgOutboxBatch::PgOutboxBatch(pqxx::connection& connection, std::string_view topic, int limit,
+                             bool mark_busy)
     : transaction_(connection, "outbox batch") {
     const pqxx::result result = transaction_.exec_prepared(kClaim, std::string(topic), limit);
     rows_.reserve(result.size());
@@ -72,7 +72,7 @@ OutboxBatch::OutboxBatch(pqxx::connection& connection, std::string_view topic, i
     }
 }
 
-int OutboxBatch::complete() {
+int PgOutboxBatch::complete() {
     int deleted = 0;
     if (!rows_.empty()) {
         deleted = transaction_.exec_prepared1(kDelete, id_array(rows_))[0].as<int>();
@@ -81,7 +81,7 @@ int OutboxBatch::complete() {
     return deleted;
 }
 
-Outbox::Outbox(const std::string& url) : connection_(url) {
+PgOutbox::PgOutbox(const std::string& url) : connection_(url) {
     // Visible in pg_stat_activity, so an operator can tell the bridge's sessions apart.
     {
         pqxx::nontransaction setup(connection_, "setup");
@@ -101,14 +101,14 @@ Outbox::Outbox(const std::string& url) : connection_(url) {
     receiver_ = std::make_unique<Receiver>(connection_);
 }
 
-Outbox::~Outbox() {
+PgOutbox::~PgOutbox() {
     // Closing the session ends its LISTEN. Closing before the receiver goes keeps the receiver
     // from sending UNLISTEN, which on a broken connection would make libpqxx reconnect first.
     connection_.disconnect();
     receiver_.reset();
 }
 
-bool Outbox::wait_for_notification(std::chrono::milliseconds timeout) {
+bool PgOutbox::wait_for_notification(std::chrono::milliseconds timeout) {
     if (receiver_->take()) {
         return true;  // delivered while a statement ran
     }
@@ -117,11 +117,11 @@ bool Outbox::wait_for_notification(std::chrono::milliseconds timeout) {
     return receiver_->take();
 }
 
-std::unique_ptr<OutboxBatch> Outbox::claim(std::string_view topic, int limit, bool mark_busy) {
-    return std::make_unique<OutboxBatch>(connection_, topic, limit, mark_busy);
+std::unique_ptr<OutboxBatch> PgOutbox::claim(std::string_view topic, int limit, bool mark_busy) {
+    return std::make_unique<PgOutboxBatch>(connection_, topic, limit, mark_busy);
 }
 
-bool Outbox::mark_idle() {
+bool PgOutbox::mark_idle() {
     try {
         pqxx::work transaction(connection_, "bridge idle");
         transaction.exec_prepared(kIdle);
@@ -135,14 +135,14 @@ bool Outbox::mark_idle() {
     }
 }
 
-void Outbox::report(uint64_t published, double published_per_s, uint64_t invalidated) {
+void PgOutbox::report(uint64_t published, double published_per_s, uint64_t invalidated) {
     pqxx::work transaction(connection_, "bridge stats");
     transaction.exec_prepared(kStats, static_cast<int64_t>(published), published_per_s,
                               static_cast<int64_t>(invalidated));
     transaction.commit();
 }
 
-Json::Value Outbox::backlog() {
+Json::Value PgOutbox::backlog() {
     pqxx::read_transaction transaction(connection_, "outbox backlog");
     const std::string text = transaction.exec_prepared1(kBacklog)[0].as<std::string>();
     transaction.commit();

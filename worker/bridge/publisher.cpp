@@ -17,10 +17,10 @@ using std::chrono::milliseconds;
 constexpr milliseconds kWaitSlice{200};
 }  // namespace
 
-Publisher::Publisher(PublisherOptions options) : options_(std::move(options)) {}
+AmqpPublisher::AmqpPublisher(PublisherOptions options) : options_(std::move(options)) {}
 
 template <typename F>
-auto Publisher::guarded(F&& f) -> decltype(f()) {
+auto AmqpPublisher::guarded(F&& f) -> decltype(f()) {
     try {
         return f();
     } catch (const amqp::Error&) {
@@ -30,7 +30,7 @@ auto Publisher::guarded(F&& f) -> decltype(f()) {
     }
 }
 
-void Publisher::connect() {
+void AmqpPublisher::connect() {
     connection_.reset();
     auto connection = std::make_unique<amqp::Connection>(options_.url, options_.connect_timeout);
     amqp::topology::declare(*connection, options_.quorum_queues);
@@ -38,7 +38,7 @@ void Publisher::connect() {
     connection_ = std::move(connection);
 }
 
-void Publisher::keep_alive() {
+void AmqpPublisher::keep_alive() {
     if (!connection_) {
         return;
     }
@@ -52,8 +52,8 @@ void Publisher::keep_alive() {
     });
 }
 
-PublishOutcome Publisher::publish(const std::vector<amqp::Message>& messages,
-                                  const std::function<bool()>& stopping) {
+PublishOutcome AmqpPublisher::publish(const std::vector<amqp::Message>& messages,
+                                      const std::function<bool()>& stopping) {
     const auto start = Clock::now();
     PublishOutcome outcome;
     if (!connection_) {

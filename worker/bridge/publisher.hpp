@@ -1,6 +1,7 @@
 #pragma once
 /// Publishing batches of image jobs to RabbitMQ with publisher confirms and the mandatory flag,
-/// over one connection that it opens (declaring the topology) and drops on any failure.
+/// over one connection that it opens (declaring the topology) and drops on any failure. The loop
+/// sees the interface; AmqpPublisher is rabbitmq-c's.
 
 #include <chrono>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "worker/amqp/amqp.hpp"
 #include "worker/bridge/confirm_tracker.hpp"
+#include "worker/bridge/destination.hpp"
 
 namespace pms::bridge {
 
@@ -28,25 +30,32 @@ struct PublishOutcome {
     std::chrono::milliseconds elapsed{0};
 };
 
-class Publisher {
+class Publisher : public Destination {
 public:
-    explicit Publisher(PublisherOptions options);
-
-    bool connected() const { return connection_ != nullptr; }
-    /// Connects, declares the exchange and queues, turns on confirms. Throws amqp::Error.
-    void connect();
-    void disconnect() { connection_.reset(); }
-
-    /// Lets rabbitmq-c send and check heartbeats while the bridge waits on PostgreSQL, and
+    /// Lets the connection send and check heartbeats while the bridge waits on PostgreSQL, and
     /// notices a broker that closed the connection. Throws amqp::Error (then disconnected).
-    void keep_alive();
+    virtual void keep_alive() = 0;
 
     /// Publishes the messages to the work queue and waits for all their confirms (bounded by
     /// confirm_timeout; once `stopping` says so, by stop_grace more at most). Throws amqp::Error
     /// when the connection fails (then disconnected); a timeout or a returned message also
     /// drops the connection, so that the next one starts clean and declares the topology again.
+    virtual PublishOutcome publish(const std::vector<amqp::Message>& messages,
+                                   const std::function<bool()>& stopping) = 0;
+};
+
+class AmqpPublisher final : public Publisher {
+public:
+    explicit AmqpPublisher(PublisherOptions options);
+
+    bool connected() const override { return connection_ != nullptr; }
+    /// Connects, declares the exchange and queues, turns on confirms. Throws amqp::Error.
+    void connect() override;
+    void disconnect() override { connection_.reset(); }
+
+    void keep_alive() override;
     PublishOutcome publish(const std::vector<amqp::Message>& messages,
-                           const std::function<bool()>& stopping);
+                           const std::function<bool()>& stopping) override;
 
 private:
     template <typename F>
