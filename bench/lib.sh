@@ -101,7 +101,7 @@ bench_sql_setup() {
 # Waits (bounded) until a URL answers 200.
 bench_wait_http() {
     local i
-    for i in $(seq 50); do
+    for ((i = 0; i < 50; i++)); do
         curl -sf -o /dev/null "$1" && return 0
         sleep 0.1
     done

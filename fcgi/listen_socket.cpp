@@ -164,8 +164,8 @@ std::string checked_listen_address(const std::string& address, bool allow_public
         rc != 0) {
         throw ConfigError("PMS_API_LISTEN: cannot use " + address + ": " + gai_strerror(rc));
     }
-    const std::string numeric = first.ai_family == AF_INET6 ? "[" + std::string(host) + "]:" + port
-                                                            : std::string(host) + ":" + port;
+    std::string numeric = first.ai_family == AF_INET6 ? "[" + std::string(host) + "]:" + port
+                                                      : std::string(host) + ":" + port;
     // Whoever reaches pms-api's FastCGI socket speaks for nginx: it sets every parameter
     // (REMOTE_ADDR, REQUEST_ID, ...) and bypasses nginx's limits and its /metrics rule.
     if (!allow_public && !is_loopback(*first.ai_addr)) {

@@ -97,8 +97,8 @@ std::string p256_raw_to_der(std::string_view raw) {
     if (ECDSA_SIG_set0(signature.get(), r.get(), s.get()) != 1) {
         throw_openssl_error("ECDSA_SIG_set0");
     }
-    r.release();  // owned by `signature` now
-    s.release();
+    (void)r.release();  // owned by `signature` now
+    (void)s.release();
     const int size = i2d_ECDSA_SIG(signature.get(), nullptr);
     if (size <= 0) {
         throw_openssl_error("i2d_ECDSA_SIG");

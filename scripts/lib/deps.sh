@@ -16,6 +16,8 @@ DEPS_PACKAGES=(
     # scripts/stack token signs with openssl
     openssl
     clang-format git
+    # scripts/test: shellcheck on the scripts, clang-tidy (with run-clang-tidy) on the C++
+    shellcheck clang-tidy
     # scripts/fuzz: clang with libFuzzer (libclang-rt-14-dev holds libclang_rt.fuzzer)
     clang libclang-rt-14-dev
     # ops tests: systemd-analyze; the Debian package (dpkg-shlibdeps, file for CPack)

@@ -109,13 +109,13 @@ Connection::Connection(std::string_view urls, std::chrono::milliseconds timeout,
     while (start <= urls.size()) {
         const size_t comma = std::min(urls.find(',', start), urls.size());
         const std::string_view url = urls.substr(start, comma - start);
-        start = comma + 1;
         try {
             open(url, timeout, heartbeat);
             return;
         } catch (const Error& error) {
             failures += failures.empty() ? error.what() : std::string("; ") + error.what();
         }
+        start = comma + 1;
     }
     usable_ = false;
     throw Error(failures);

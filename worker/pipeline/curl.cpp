@@ -21,7 +21,7 @@ void Headers::append(std::string_view header) {
     if (appended == nullptr) {
         throw Error("curl_slist_append: out of memory");
     }
-    list_.release();  // curl_slist_append returns the same list, now longer
+    (void)list_.release();  // curl_slist_append returns the same list, now longer
     list_.reset(appended);
 }
 

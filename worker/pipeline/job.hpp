@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "worker/pipeline/failure.hpp"
 #include "worker/pipeline/fetcher.hpp"
@@ -46,7 +47,11 @@ class JobRunner {
 public:
     JobRunner(JobStore& store, ImageSource& source, ObjectStore& objects,
               TransformOptions transform, RetrySettings retry)
-        : store_(store), source_(source), objects_(objects), transform_(transform), retry_(retry) {}
+        : store_(store),
+          source_(source),
+          objects_(objects),
+          transform_(std::move(transform)),
+          retry_(retry) {}
 
     /// Runs the job of `message` on delivery attempt `attempt` (1-based). Job failures become
     /// outcomes; throws only when the outcome cannot be recorded (database errors other than an

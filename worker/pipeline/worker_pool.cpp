@@ -7,7 +7,7 @@
 
 namespace pms::worker {
 
-WorkerPool::WorkerPool(int threads, JobFunctionFactory factory) {
+WorkerPool::WorkerPool(int threads, const JobFunctionFactory& factory) {
     for (int i = 0; i < threads; ++i) {
         threads_.emplace_back([this, factory] { work(factory); });
     }

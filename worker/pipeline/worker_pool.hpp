@@ -53,7 +53,7 @@ using JobFunctionFactory = std::function<JobFunction()>;
 
 class WorkerPool {
 public:
-    WorkerPool(int threads, JobFunctionFactory factory);
+    WorkerPool(int threads, const JobFunctionFactory& factory);
     /// Waits for the running jobs, then joins the threads.
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;

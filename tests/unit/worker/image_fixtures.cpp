@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -200,24 +201,25 @@ std::string png(const PngSpec& spec) {
             const uint32_t c = spec.colour(x, y);
             const uint8_t grey =
                 static_cast<uint8_t>((red(c) * 299 + green(c) * 587 + blue(c) * 114) / 1000);
-            std::vector<uint8_t> samples;
+            // 16 bits: each byte twice, so that 0xFF stays white.
+            auto put = [&](std::initializer_list<uint8_t> samples) {
+                for (const uint8_t sample : samples) {
+                    raw.append(static_cast<size_t>(bytes_per_sample), static_cast<char>(sample));
+                }
+            };
             switch (spec.type) {
-                case PngSpec::Type::kGrey: samples = {grey}; break;
-                case PngSpec::Type::kGreyAlpha: samples = {grey, alpha(c)}; break;
-                case PngSpec::Type::kRgb: samples = {red(c), green(c), blue(c)}; break;
-                case PngSpec::Type::kRgba: samples = {red(c), green(c), blue(c), alpha(c)}; break;
+                case PngSpec::Type::kGrey: put({grey}); break;
+                case PngSpec::Type::kGreyAlpha: put({grey, alpha(c)}); break;
+                case PngSpec::Type::kRgb: put({red(c), green(c), blue(c)}); break;
+                case PngSpec::Type::kRgba: put({red(c), green(c), blue(c), alpha(c)}); break;
                 case PngSpec::Type::kPalette: {
                     const auto it = palette.emplace(c, static_cast<int>(palette.size())).first;
                     if (it->second > 255) {
                         throw std::invalid_argument("png fixture: more than 256 colours");
                     }
-                    samples = {static_cast<uint8_t>(it->second)};
+                    put({static_cast<uint8_t>(it->second)});
                     break;
                 }
-            }
-            for (const uint8_t sample : samples) {
-                // 16 bits: the byte twice, so that 0xFF stays white.
-                raw.append(static_cast<size_t>(bytes_per_sample), static_cast<char>(sample));
             }
         }
     }
