@@ -27,6 +27,10 @@ void log_exchange(const std::string& method, const std::string& url, const HttpR
     exchange["path"] = url.substr(base.size());
     exchange["status"] = static_cast<Json::Int64>(response.status);
     exchange["content_type"] = response.header("content-type");
+    Json::Value& headers = exchange["headers"] = Json::Value(Json::objectValue);
+    for (const auto& [name, value] : response.headers) {
+        headers[name] = value;
+    }
     exchange["body"] = response.body;
     const std::string line = json::compact(exchange) + "\n";
 

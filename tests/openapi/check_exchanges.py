@@ -4,9 +4,10 @@
 Usage: check_exchanges.py OPENAPI_YAML EXCHANGE_LOG
 
 EXCHANGE_LOG holds one JSON object per line, written by tests/e2e/exchange_log.cpp: method, path
-(with its query), status, content_type, body. Each answer must be one the document gives for its
-operation: a documented status, a documented media type, and a body that validates against that
-response's schema (JSON Schema 2020-12, as OpenAPI 3.1 uses it). A request that no operation
+(with its query), status, content_type, headers, body. Each answer must be one the document gives
+for its operation: a documented status, its required headers, header values that fit their
+schemas, a documented media type, and a body that validates against that response's schema (JSON
+Schema 2020-12, as OpenAPI 3.1 uses it). A request that no operation
 takes must get the document's x-pms-unrouted answer: 404 for a path that is no route, 405 for a
 method the path does not take. Exits 1 when any answer breaks the contract, listing each kind of
 failure once with how often it happened and one example.
@@ -80,6 +81,7 @@ class Contract:
             yield name, "undocumented status " + status
             return
         response = self.resolve(responses[status])
+        yield from self.header_problems(name, status, response, exchange["headers"])
         body = exchange["body"]
         content = response.get("content")
         if exchange["method"] == "HEAD" or not content:
@@ -102,6 +104,20 @@ class Contract:
         for error in errors:
             where = "/".join(str(p) for p in error.absolute_path) or "(root)"
             yield name, "%s: at %s: %s" % (status, where, error.message[:300])
+
+    def header_problems(self, name, status, response, headers):
+        for header, spec in response.get("headers", {}).items():
+            spec = self.resolve(spec)
+            value = headers.get(header.lower())
+            if value is None:
+                if spec.get("required"):
+                    yield name, "%s: no %s header" % (status, header)
+                continue
+            schema = self.resolve(spec.get("schema", {}))
+            if schema.get("type") == "integer":
+                value = int(value) if value.isdigit() else value
+            for error in self.validator((name, status, header), schema).iter_errors(value):
+                yield name, "%s: header %s: %s" % (status, header, error.message[:300])
 
 
 def main():

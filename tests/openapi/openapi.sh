@@ -9,6 +9,9 @@
 
 OPENAPI_DIR=$PMS_REPO_DIR/tests/openapi
 OPENAPI_DOCUMENT=$PMS_REPO_DIR/docs/openapi.yaml
+# Debian's, with python3-yaml and python3-jsonschema (scripts/lib/deps.sh), whichever python3
+# comes first in PATH (pyenv's, say, has neither).
+OPENAPI_PYTHON=/usr/bin/python3
 
 openapi_lint() {
     [[ -x "$DEPS_REDOCLY_BIN" ]] || die "no $DEPS_REDOCLY_BIN (scripts/lib/deps.sh installs it)"
@@ -28,5 +31,5 @@ openapi_check_answers() {
     log=$(openapi_exchange_log)
     [[ -s "$log" ]] || die "no exchanges in $log: did the end-to-end tests run?"
     timeout --foreground --kill-after=10 300 \
-        python3 "$OPENAPI_DIR/check_exchanges.py" "$OPENAPI_DOCUMENT" "$log"
+        "$OPENAPI_PYTHON" "$OPENAPI_DIR/check_exchanges.py" "$OPENAPI_DOCUMENT" "$log"
 }
