@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# What the project needs on a fresh Debian 12: the Debian packages, and s3rver
-# and Redocly's linter from npm in the git-ignored .tools/ folder.
+# What the project needs on a fresh Debian 12: the Debian packages, and s3rver,
+# Redocly's linter and Redoc from npm in the git-ignored .tools/ folder.
 # Installs only what is missing.
 
 # Build dependencies, the services of the local stack, and the test tools.
@@ -23,8 +23,8 @@ DEPS_PACKAGES=(
     systemd dpkg-dev file
     # system tests: a Debian root file system booted by systemd-nspawn
     debootstrap systemd-container
-    # the OpenAPI checks: responses against docs/openapi.yaml
-    python3 python3-yaml python3-jsonschema
+    # the OpenAPI checks: responses against docs/openapi.yaml, the reference page in a browser
+    python3 python3-yaml python3-jsonschema chromium
 )
 
 # Pinned: its behaviour (required x-amz-content-sha256, no signature check) is
@@ -32,9 +32,12 @@ DEPS_PACKAGES=(
 DEPS_S3RVER_VERSION=3.7.1
 # 1.34.20: the last Redocly CLI that runs on Debian 12's Node.js 18 (2.x needs 20.19).
 DEPS_REDOCLY_VERSION=1.34.20
+# The reference page at /docs is Redoc's standalone bundle, served by nginx.
+DEPS_REDOC_VERSION=2.5.2
 DEPS_TOOLS_DIR=$PMS_REPO_DIR/.tools
 DEPS_S3RVER_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/s3rver
 DEPS_REDOCLY_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/redocly
+DEPS_REDOC_BUNDLE=$DEPS_TOOLS_DIR/node_modules/redoc/bundles/redoc.standalone.js
 
 # Succeeds when a Debian package is installed.
 deps_installed() {
@@ -107,7 +110,8 @@ deps_npm_ok() {
 # Installs the pinned npm packages into .tools/ that are not there yet.
 deps_ensure_npm() {
     local spec
-    local -a wanted=("s3rver@$DEPS_S3RVER_VERSION" "@redocly/cli@$DEPS_REDOCLY_VERSION") missing=()
+    local -a wanted=("s3rver@$DEPS_S3RVER_VERSION" "@redocly/cli@$DEPS_REDOCLY_VERSION"
+        "redoc@$DEPS_REDOC_VERSION") missing=()
     for spec in "${wanted[@]}"; do
         deps_npm_ok "${spec%@*}" "${spec##*@}" || missing+=("$spec")
     done
