@@ -102,8 +102,10 @@ class Contract:
             return
         errors = self.validator((name, status, media_type), schema).iter_errors(value)
         for error in errors:
-            where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-            yield name, "%s: at %s: %s" % (status, where, error.message[:300])
+            # One kind per place and rule, whatever the value or the item: items/*/version.
+            where = "/".join("*" if isinstance(p, int) else str(p) for p in error.absolute_path)
+            yield name, "%s: at %s: %s %s" % (status, where or "(root)", error.validator,
+                                             json.dumps(error.validator_value)[:200])
 
     def header_problems(self, name, status, response, headers):
         for header, spec in response.get("headers", {}).items():
@@ -117,7 +119,8 @@ class Contract:
             if schema.get("type") == "integer":
                 value = int(value) if value.isdigit() else value
             for error in self.validator((name, status, header), schema).iter_errors(value):
-                yield name, "%s: header %s: %s" % (status, header, error.message[:300])
+                yield name, "%s: header %s: %s %s" % (status, header, error.validator,
+                                                      json.dumps(error.validator_value)[:200])
 
 
 def main():
@@ -148,7 +151,7 @@ def main():
             operation, problem, count, example["method"], example["path"][:200],
             body[:300] + ("..." if len(body) > 300 else "")))
     if failures:
-        sys.exit("%d kinds of answers break the contract docs/openapi.yaml" % len(failures))
+        sys.exit("%d kinds of answers break the contract %s" % (len(failures), sys.argv[1]))
 
 
 if __name__ == "__main__":
