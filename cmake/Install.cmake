@@ -3,6 +3,8 @@
 #   the database and its command  <prefix>/share/pms/db/ (migrate, migrations/, functions/, triggers/)
 #   the systemd units             PMS_SYSTEMD_UNIT_DIR (/lib/systemd/system for the prefix /usr)
 #   the nginx server file         <sysconf>/nginx/sites-available/pms.conf
+#   what nginx serves itself      <prefix>/share/pms/web/ (the OpenAPI document, the reference
+#                                 page and Redoc's bundle with its licence)
 #   the example settings          <sysconf>/pms/{api,bridge,worker,migrate}.env.example
 #   the README                    <prefix>/share/doc/pms/
 # where <sysconf> is /etc for the prefixes /usr and / (GNUInstallDirs), else <prefix>/etc.
@@ -39,6 +41,11 @@ set(PMS_API_SOCKET /run/pms/api.sock)
 set(PMS_HTTP_LISTEN ${PMS_NGINX_LISTEN})
 # Debian's nginx logs there, and its logrotate rule rotates every *.log in it.
 set(PMS_NGINX_LOG_DIR /var/log/nginx)
+set(PMS_WEB_DIR ${PMS_DATADIR}/web)
+# Redoc renders the reference page at /docs; scripts/lib/deps.sh installs the pinned version
+# from npm into .tools/.
+set(PMS_REDOC_BUNDLE ${PROJECT_SOURCE_DIR}/.tools/node_modules/redoc/bundles/redoc.standalone.js
+    CACHE FILEPATH "Redoc's standalone bundle, served by nginx for the page at /docs")
 
 install(TARGETS pms-api pms-bridge pms-worker RUNTIME DESTINATION ${PMS_SBINDIR})
 
@@ -64,6 +71,16 @@ configure_file(${PROJECT_SOURCE_DIR}/nginx/pms.conf.in ${PROJECT_BINARY_DIR}/ngi
 # host").
 install(FILES ${PROJECT_BINARY_DIR}/nginx/pms.conf
         DESTINATION ${PMS_SYSCONFDIR}/nginx/sites-available)
+
+install(FILES ${PROJECT_SOURCE_DIR}/docs/openapi.yaml ${PROJECT_SOURCE_DIR}/docs/reference.html
+        DESTINATION ${PMS_WEB_DIR})
+if(EXISTS ${PMS_REDOC_BUNDLE})
+    install(FILES ${PMS_REDOC_BUNDLE} ${PMS_REDOC_BUNDLE}.LICENSE.txt DESTINATION ${PMS_WEB_DIR})
+else()
+    # A build for development needs no page; an install without it serves /docs blank.
+    message(WARNING "No Redoc bundle at ${PMS_REDOC_BUNDLE} (PMS_REDOC_BUNDLE): the install "
+                    "will not render /docs. scripts/stack up installs it.")
+endif()
 
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/api.env.example
               ${PROJECT_SOURCE_DIR}/systemd/bridge.env.example

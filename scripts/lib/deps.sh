@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# What the project needs on a fresh Debian 12: the Debian packages, and s3rver
-# from npm in the git-ignored .tools/ folder. Installs only what is missing.
+# What the project needs on a fresh Debian 12: the Debian packages, and s3rver,
+# Redocly's linter and Redoc from npm in the git-ignored .tools/ folder.
+# Installs only what is missing.
 
 # Build dependencies, the services of the local stack, and the test tools.
 DEPS_PACKAGES=(
@@ -24,13 +25,21 @@ DEPS_PACKAGES=(
     systemd dpkg-dev file
     # system tests: a Debian root file system booted by systemd-nspawn
     debootstrap systemd-container
+    # the OpenAPI checks: responses against docs/openapi.yaml, the reference page in a browser
+    python3 python3-yaml python3-jsonschema chromium
 )
 
 # Pinned: its behaviour (required x-amz-content-sha256, no signature check) is
 # what docs/facts.md ("S3") describes.
 DEPS_S3RVER_VERSION=3.7.1
+# 1.34.20: the last Redocly CLI that runs on Debian 12's Node.js 18 (2.x needs 20.19).
+DEPS_REDOCLY_VERSION=1.34.20
+# The reference page at /docs is Redoc's standalone bundle, served by nginx.
+DEPS_REDOC_VERSION=2.5.2
 DEPS_TOOLS_DIR=$PMS_REPO_DIR/.tools
 DEPS_S3RVER_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/s3rver
+DEPS_REDOCLY_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/redocly
+DEPS_REDOC_BUNDLE=$DEPS_TOOLS_DIR/node_modules/redoc/bundles/redoc.standalone.js
 
 # Succeeds when a Debian package is installed.
 deps_installed() {
@@ -94,28 +103,36 @@ deps_ensure_packages() {
     deps_apt_install "${missing[@]}" || die "apt-get install failed"
 }
 
-# Succeeds when .tools holds the pinned s3rver.
-deps_s3rver_ok() {
-    local manifest=$DEPS_TOOLS_DIR/node_modules/s3rver/package.json
-    [[ -x "$DEPS_S3RVER_BIN" && -f "$manifest" ]] &&
-        grep -q "\"version\": \"$DEPS_S3RVER_VERSION\"" "$manifest"
+# Succeeds when .tools holds the npm package NAME at VERSION.
+# Usage: deps_npm_ok NAME VERSION
+deps_npm_ok() {
+    grep -qs "\"version\": \"$2\"" "$DEPS_TOOLS_DIR/node_modules/$1/package.json"
 }
 
-# Installs the pinned s3rver into .tools/ with npm when it is not there yet.
-deps_ensure_s3rver() {
-    deps_s3rver_ok && return 0
-    log_info "installing s3rver@$DEPS_S3RVER_VERSION into $DEPS_TOOLS_DIR"
+# Installs the pinned npm packages into .tools/ that are not there yet.
+deps_ensure_npm() {
+    local spec
+    local -a wanted=("s3rver@$DEPS_S3RVER_VERSION" "@redocly/cli@$DEPS_REDOCLY_VERSION"
+        "redoc@$DEPS_REDOC_VERSION") missing=()
+    for spec in "${wanted[@]}"; do
+        deps_npm_ok "${spec%@*}" "${spec##*@}" || missing+=("$spec")
+    done
+    ((${#missing[@]} > 0)) || return 0
+    log_info "installing ${missing[*]} into $DEPS_TOOLS_DIR"
     mkdir -p "$DEPS_TOOLS_DIR"
     # A package.json of its own keeps npm from walking up into the repository.
     [[ -f "$DEPS_TOOLS_DIR/package.json" ]] ||
         printf '{"name": "pms-tools", "private": true}\n' >"$DEPS_TOOLS_DIR/package.json"
-    npm install --prefix "$DEPS_TOOLS_DIR" --no-audit --no-fund --save-exact \
-        "s3rver@$DEPS_S3RVER_VERSION" || die "npm install s3rver failed"
-    deps_s3rver_ok || die "s3rver@$DEPS_S3RVER_VERSION is not in $DEPS_TOOLS_DIR after npm install"
+    npm install --prefix "$DEPS_TOOLS_DIR" --no-audit --no-fund --save-exact "${missing[@]}" ||
+        die "npm install ${missing[*]} failed"
+    for spec in "${missing[@]}"; do
+        deps_npm_ok "${spec%@*}" "${spec##*@}" ||
+            die "$spec is not in $DEPS_TOOLS_DIR after npm install"
+    done
 }
 
 # Everything the stack and the tests need.
 deps_ensure() {
     deps_ensure_packages
-    deps_ensure_s3rver
+    deps_ensure_npm
 }

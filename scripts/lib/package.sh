@@ -25,6 +25,7 @@ PACKAGE_DB_DIR=/usr/share/pms/db
 PACKAGE_UNIT_DIR=/lib/systemd/system
 PACKAGE_ENV_DIR=/etc/pms
 PACKAGE_NGINX_FILE=/etc/nginx/sites-available/pms.conf
+PACKAGE_WEB_DIR=/usr/share/pms/web
 PACKAGE_PROGRAMS=(pms-api pms-bridge pms-worker)
 # The services, each with its own settings file in PACKAGE_ENV_DIR.
 PACKAGE_SERVICES=("$PACKAGE_ENV_DIR"/{api,bridge,worker,migrate})
@@ -126,13 +127,15 @@ package_expected_files() {
     done
     printf '%s\n' "$PACKAGE_UNIT_DIR/pms-.service.d/sandbox.conf" "$PACKAGE_NGINX_FILE" \
         "${PACKAGE_SERVICES[@]/%/.env.example}" /usr/share/doc/pms/README.md
+    printf '%s\n' "$PACKAGE_WEB_DIR"/{openapi.yaml,reference.html,redoc.standalone.js{,.LICENSE.txt}}
 }
 
 # The installed nginx file is nginx/pms.conf.in rendered with the production
 # paths: CMake's configure_file and template.sh fill it alike.
 package_check_nginx_file() {
     template_render "$PMS_REPO_DIR/nginx/pms.conf.in" "$OPS_DIR/pms.conf.production" \
-        PMS_HTTP_LISTEN=80 PMS_API_SOCKET=/run/pms/api.sock PMS_NGINX_LOG_DIR=/var/log/nginx
+        PMS_HTTP_LISTEN=80 PMS_API_SOCKET=/run/pms/api.sock PMS_NGINX_LOG_DIR=/var/log/nginx \
+        PMS_WEB_DIR="$PACKAGE_WEB_DIR"
     diff -u "$OPS_DIR/pms.conf.production" "$PACKAGE_NGINX_FILE" >&2 ||
         die "$PACKAGE_NGINX_FILE is not nginx/pms.conf.in rendered for /run/pms/api.sock and /var/log/nginx"
 }

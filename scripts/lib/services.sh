@@ -303,16 +303,21 @@ EOF
 }
 
 # Renders the shipped server file nginx/pms.conf.in into DIR for the given
-# paths, with a main file around it; fails when nginx -t rejects them. The
-# stack and the tests' own nginx (scripts/lib/ops.sh) go through here.
+# paths, with a main file around it, and puts the static files it serves into
+# DIR/web as the package installs them (cmake/Install.cmake); fails when nginx
+# -t rejects them. The stack and the tests' own nginx (scripts/lib/ops.sh) go
+# through here.
 # Usage: nginx_configure DIR LISTEN API_SOCKET LOG_DIR PIDFILE
 nginx_configure() {
     local dir=$1 listen=$2 api_socket=$3 log_dir=$4 pidfile=$5
-    mkdir -p "$dir" "$log_dir"
+    mkdir -p "$dir" "$log_dir" "$dir/web"
+    cp -f "$PMS_REPO_DIR/docs/openapi.yaml" "$PMS_REPO_DIR/docs/reference.html" \
+        "$DEPS_REDOC_BUNDLE" "$dir/web/"
     template_render "$PMS_REPO_DIR/nginx/pms.conf.in" "$dir/pms.conf" \
         "PMS_HTTP_LISTEN=$listen" \
         "PMS_API_SOCKET=$api_socket" \
-        "PMS_NGINX_LOG_DIR=$log_dir"
+        "PMS_NGINX_LOG_DIR=$log_dir" \
+        "PMS_WEB_DIR=$dir/web"
     nginx_write_main_conf "$dir/nginx.conf" "$pidfile" "$log_dir/nginx-error.log" "$dir/pms.conf"
     nginx_run "$dir/nginx.conf" "$log_dir" -t -q
 }

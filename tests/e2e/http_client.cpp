@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/json.hpp"
+#include "tests/e2e/exchange_log.hpp"
 #include "tests/e2e/stack.hpp"
 #include "tests/e2e/tokens.hpp"
 #include "worker/pipeline/curl.hpp"
@@ -95,6 +96,7 @@ HttpResponse request(const std::string& method, const std::string& url, const st
         return response;
     }
     response.status = easy.info<long>(CURLINFO_RESPONSE_CODE);
+    log_exchange(method, url, response);
     return response;
 }
 

@@ -326,6 +326,26 @@ TEST(NginxHeaders, NosniffOnEveryAnswer) {
     expect_nosniff(request("GET", api_url() + "/metrics"), "403 page");
 }
 
+// The contract and its reference page are nginx's own static files, with pms-api stopped.
+TEST(NginxStatic, ServesTheContractAndTheReferencePage) {
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"/api/v1/openapi.yaml", "application/yaml"},
+        {"/docs", "text/html"},
+        {"/docs/redoc.standalone.js", "application/javascript"},
+    };
+    for (const auto& [path, type] : files) {
+        const HttpResponse response = request("GET", api_url() + path);
+        EXPECT_EQ(response.status, 200) << path;
+        EXPECT_EQ(response.header("content-type"), type) << path;
+        EXPECT_FALSE(response.body.empty()) << path;
+        expect_nosniff(response, path);
+    }
+    EXPECT_NE(request("GET", api_url() + "/docs").body.find("/api/v1/openapi.yaml"),
+              std::string::npos);
+    expect_nginx_error(request("POST", api_url() + "/docs", "{}", "application/json"), 405,
+                       "method_not_allowed");
+}
+
 /// What pms-api is told the client's address is (REMOTE_ADDR).
 std::string client_seen(const Headers& headers = {}) {
     const HttpResponse response = request("GET", api_url() + "/api/echo", "", "", headers);
