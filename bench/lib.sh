@@ -49,6 +49,7 @@ bench_seed_products() {
 # because the generic plan then often reads all of the seller's rows and sorts them (25 times the
 # instructions of the walk, bench/sql/instructions): either made the baseline slow, and it flipped
 # between runs with the table's statistics.
+# shellcheck disable=SC2034 # read by bench/api/run and bench/sql/instructions
 BENCH_PLAIN_LIST_OPTIONS="-c plan_cache_mode=force_generic_plan -c enable_bitmapscan=off"
 
 # What both SQL measurements (bench/api/run, bench/sql/instructions) start from: at least $1

@@ -37,8 +37,11 @@ DEPS_REDOCLY_VERSION=1.34.20
 # The reference page at /docs is Redoc's standalone bundle, served by nginx.
 DEPS_REDOC_VERSION=2.5.2
 DEPS_TOOLS_DIR=$PMS_REPO_DIR/.tools
+# shellcheck disable=SC2034 # the three are read by the scripts that source this file
 DEPS_S3RVER_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/s3rver
+# shellcheck disable=SC2034
 DEPS_REDOCLY_BIN=$DEPS_TOOLS_DIR/node_modules/.bin/redocly
+# shellcheck disable=SC2034
 DEPS_REDOC_BUNDLE=$DEPS_TOOLS_DIR/node_modules/redoc/bundles/redoc.standalone.js
 
 # Succeeds when a Debian package is installed.
