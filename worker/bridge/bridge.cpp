@@ -62,8 +62,6 @@ std::string redis_location(const redis::Endpoint& endpoint) {
            std::to_string(endpoint.db);
 }
 
-}
-
 }  // namespace
 
 Bridge::Bridge(const BridgeConfig& config, Services services, std::function<bool()> stopping)
