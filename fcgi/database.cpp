@@ -26,23 +26,25 @@ struct Statement {
 // The statements every connection prepares: one per api function, plus a liveness probe.
 // The JSON comes back as text so that it reaches the client byte for byte as PostgreSQL built
 // it; the id (for Location) and the version (for the cache) come from the same statement, so the
-// JSON is never parsed here.
+// JSON is never parsed here. The batch functions return them as columns of their own; from the
+// single api.get_product (a product outside a batch, or the not-found error) they are read out of
+// its document.
 constexpr Statement kStatements[] = {
     {"create_user",
      "select u::text, u->>'id' from api.create_user($1::bigint, $2::boolean, $3, $4) as u"},
     {"get_product",
      "select p::text, p->>'id', p->>'version' from api.get_product($1::bigint) as p"},
     {"get_products",
-     "select p::text, p->>'id', p->>'version' from api.get_products($1::bigint[]) as p"},
+     "select p.doc::text, p.product_id, p.version from api.get_products($1::bigint[]) as p"},
     {"list_products",
      "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"},
     {"delete_product", "select api.delete_product($1::bigint, $2::boolean, $3::bigint, $4)::text"},
     // The batch statements: one row per call, in the order of the calls.
     {"create_products",
-     "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
+     "select r.doc::text, r.product_id, r.version, r.error_sqlstate, r.error_message, "
      "r.error_detail from api.create_products($1::jsonb) as r order by r.n"},
     {"update_products",
-     "select r.doc::text, r.doc->>'id', r.doc->>'version', r.error_sqlstate, r.error_message, "
+     "select r.doc::text, r.product_id, r.version, r.error_sqlstate, r.error_message, "
      "r.error_detail from api.update_products($1::jsonb, $2::boolean) as r order by r.n"},
     {"ping", "select ''"},
 };

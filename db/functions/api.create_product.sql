@@ -18,7 +18,7 @@ create or replace function api.create_product(
     p_images text[],
     p_request_id text default null
 )
-returns jsonb
+returns json
 language plpgsql
 volatile
 security definer

@@ -11,7 +11,8 @@
 -- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
 -- has more than 1000 elements.
 create or replace function api.create_products(p_calls jsonb)
-returns table (n integer, doc jsonb, error_sqlstate text, error_message text, error_detail text)
+returns table (n integer, product_id bigint, version bigint, doc json, error_sqlstate text, error_message text,
+               error_detail text)
 language sql
 volatile
 security definer

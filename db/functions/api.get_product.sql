@@ -3,14 +3,14 @@
 -- Returns the product's document (pms.products.doc, kept by the trigger pms.products_before_write).
 -- Errors: P0002 no_data_found when it does not exist.
 create or replace function api.get_product(p_id bigint)
-returns jsonb
+returns json
 language plpgsql
 stable
 security definer
 set search_path = pms, pg_temp
 as $$
 declare
-    v_doc jsonb;
+    v_doc json;
 begin
     -- doc is NULL only for a row unchanged since migration 0006.
     select coalesce(p.doc, pms.product_json(p)) into v_doc from pms.products as p where p.id = p_id;

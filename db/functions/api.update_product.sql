@@ -16,7 +16,7 @@ create or replace function api.update_product(
     p_images text[],
     p_request_id text default null
 )
-returns jsonb
+returns json
 language plpgsql
 volatile
 security definer

@@ -4,8 +4,8 @@
 -- p_calls: a JSON array of calls, each the arguments of api.create_product in text form (see
 -- api.create_products). Inserts them all with one statement, so that a batch pays for one executor
 -- start, one parse of the CHECK constraints and one round of trigger set-up instead of one each,
--- and returns each call's position n (0-based) with the product's document (built by the trigger
--- pms.products_before_write). A NULL description is stored as '' and NULL images as no images. The
+-- and returns each call's position n (0-based) with the product's id, version and document (built by
+-- the trigger pms.products_before_write). A NULL description is stored as '' and NULL images as no images. The
 -- trigger pms.products_sync_image_jobs queues one image job per URL, and each job's image.process
 -- outbox row carries the request id of the first call: give calls with images one at a time.
 -- Each product is for its call's user, or for the actor when the call names none; an actor who is
@@ -15,7 +15,7 @@
 -- Errors: 42501 insufficient_privilege for a product for another user (DETAIL {"field": "user_id"});
 -- the rules of pms.products as they are broken. Any error fails the whole statement.
 create or replace function pms.insert_products(p_calls jsonb)
-returns table (n integer, doc jsonb)
+returns table (n integer, product_id bigint, version bigint, doc json)
 language plpgsql
 volatile
 set plan_cache_mode = force_generic_plan
@@ -53,9 +53,9 @@ begin
                    coalesce((c ->> 6)::text[], '{}')
               from calls
              order by calls.n
-            returning pms.products.id, pms.products.doc
+            returning pms.products.id, pms.products.version, pms.products.doc
         )
-        select calls.n, inserted.doc from calls join inserted using (id) order by calls.n;
+        select calls.n, inserted.id, inserted.version, inserted.doc from calls join inserted using (id) order by calls.n;
 end;
 $$;
 

@@ -1,5 +1,7 @@
 -- pms.product_json: the product as clients see it. The trigger pms.products_before_write stores it in
--- pms.products.doc, which is what every read returns.
+-- pms.products.doc, which is what every read returns. Built as jsonb and written out as json text
+-- once, here: the text clients have always read (jsonb's spacing and key order), which a read then
+-- copies as it is (migration 0012).
 
 -- One entry per position of products.images, joined to that position's live (non-superseded) job for
 -- the same URL. A position without one shows as pending: its job is queued after this runs (the
@@ -15,7 +17,7 @@
 -- Not SECURITY DEFINER: only its callers (SECURITY DEFINER themselves) may execute it; every name is
 -- schema-qualified.
 create or replace function pms.product_json(p pms.products)
-returns jsonb
+returns json
 language plpgsql
 stable
 parallel safe
@@ -71,7 +73,7 @@ begin
                               'images', v_images,
                               'version', p.version,
                               'created_at', pms.iso_time(p.created_at),
-                              'updated_at', pms.iso_time(p.updated_at));
+                              'updated_at', pms.iso_time(p.updated_at))::json;
 end;
 $$;
 

@@ -4,8 +4,9 @@
 -- p_calls is a JSON array of calls, each the arguments of the single api function in text form (the
 -- actor's id and admin flag first, then the product, then its fields, images at position 6);
 -- p_write is the set-based function that does the work (pms.insert_products, pms.update_products):
--- it takes such an array and returns (n, doc) for each call, or raises and keeps nothing.
--- Returns one row per call, n being its position in p_calls (0-based): the document, or the error
+-- it takes such an array and returns (n, product_id, version, doc) for each call, or raises and keeps
+-- nothing. Returns one row per call, n being its position in p_calls (0-based): the product's id,
+-- version and document (the id and version beside it, so that a caller need not parse it), or the error
 -- that call raised (SQLSTATE, message, DETAIL) with nothing of it kept; the others share the commit.
 --
 -- Under load, one statement and one commit for many products instead of one each is most of what a
@@ -25,7 +26,8 @@
 -- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
 -- has more than 1000 calls.
 create or replace function pms.run_batch(p_calls jsonb, p_write regproc, p_by_product boolean)
-returns table (n integer, doc jsonb, error_sqlstate text, error_message text, error_detail text)
+returns table (n integer, product_id bigint, version bigint, doc json, error_sqlstate text, error_message text,
+               error_detail text)
 language plpgsql
 volatile
 as $$
@@ -71,7 +73,8 @@ begin
         begin
             -- p_write returns all its rows or raises, so nothing of a failure is returned.
             return query execute
-                format('select ($2::integer[])[w.n + 1], w.doc, null::text, null::text, null::text
+                format('select ($2::integer[])[w.n + 1], w.product_id, w.version, w.doc, null::text, null::text,
+                               null::text
                           from %s($1) as w', p_write)
                 using v_together, v_done;
         exception
@@ -90,7 +93,9 @@ begin
                   e.position
     loop
         begin
-            execute format('select w.doc from %s($1) as w', p_write) into doc using jsonb_build_array(v_call);
+            execute format('select w.product_id, w.version, w.doc from %s($1) as w', p_write)
+               into product_id, version, doc
+              using jsonb_build_array(v_call);
             error_sqlstate := null;
             error_message := null;
             error_detail := null;
@@ -100,6 +105,8 @@ begin
                                         error_detail = pg_exception_detail, v_schema = schema_name,
                                         v_table = table_name, v_column = column_name,
                                         v_constraint = constraint_name;
+                product_id := null;
+                version := null;
                 doc := null;
                 error_detail := nullif(error_detail, '');
                 if error_sqlstate like '23%' then

@@ -3,8 +3,8 @@
 
 -- p_calls: a JSON array of calls, each the arguments of api.update_product in text form (see
 -- api.update_products), each for a different product. Updates them all with one statement, as
--- pms.insert_products inserts, and returns each call's position n (0-based) with the product's
--- document as it is at the end (superseding jobs touches a product again after the UPDATE). NULL
+-- pms.insert_products inserts, and returns each call's position n (0-based) with the product's id,
+-- version and document as they are at the end (superseding jobs touches a product again after the UPDATE). NULL
 -- description is stored as '', NULL images as no images; the owner (user_id) does not change.
 -- A caller making several calls locks their rows in the order of the ids first, so that two
 -- batches cannot deadlock each other (pms.run_batch does). The write-backs also lock the product
@@ -23,7 +23,7 @@
 -- insufficient_privilege when it belongs to another user; 22023 when two calls name the same
 -- product.
 create or replace function pms.update_products(p_calls jsonb)
-returns table (n integer, doc jsonb)
+returns table (n integer, product_id bigint, version bigint, doc json)
 language plpgsql
 volatile
 set plan_cache_mode = force_generic_plan
@@ -73,7 +73,7 @@ begin
      where p.id = (c ->> 2)::bigint;
 
     return query
-        select (e.position - 1)::integer, p.doc
+        select (e.position - 1)::integer, p.id, p.version, p.doc
           from jsonb_array_elements(p_calls) with ordinality as e (value, position)
           join pms.products as p on p.id = (e.value ->> 2)::bigint
          order by e.position;

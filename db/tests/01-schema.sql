@@ -1,7 +1,7 @@
 -- 01-schema: the objects db/migrate creates: schemas, tables, types, indexes, foreign keys, functions.
 begin;
 create extension if not exists pgtap;
-select plan(37);
+select plan(38);
 
 select has_schema('pms');
 select has_schema('api');
@@ -23,6 +23,7 @@ select col_type_is('pms', 'products', 'images', 'text[]', 'images is text[]');
 select col_default_is('pms', 'products', 'description', '', 'description defaults to the empty string');
 select col_type_is('pms', 'image_jobs', 'status', 'pms.image_job_status', 'job status is the enum');
 select col_type_is('pms', 'outbox', 'payload', 'jsonb', 'outbox payload is jsonb');
+select col_type_is('pms', 'products', 'doc', 'json', 'a product''s document is json: reads copy its text (migration 0012)');
 select col_is_pk('pms', 'schema_migrations', 'filename', 'schema_migrations is keyed by file name');
 
 select has_index('pms', 'products', 'products_user_id_id_idx', array['user_id', 'id', 'price'],
@@ -49,10 +50,10 @@ select functions_are('api', array[
     'outbox_bridge_idle', 'outbox_bridge_busy', 'outbox_bridge_stats', 'outbox_backlog']);
 
 select function_returns('api', 'create_user', array['bigint', 'boolean', 'text', 'text'], 'jsonb');
-select function_returns('api', 'create_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
-select function_returns('api', 'get_product', array['bigint'], 'jsonb');
+select function_returns('api', 'create_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'json');
+select function_returns('api', 'get_product', array['bigint'], 'json');
 select function_returns('api', 'list_products', array['bigint', 'numeric', 'numeric', 'text', 'integer', 'text'], 'json');
-select function_returns('api', 'update_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'jsonb');
+select function_returns('api', 'update_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'json');
 select function_returns('api', 'delete_product', array['bigint', 'boolean', 'bigint', 'text'], 'void');
 select function_returns('api', 'start_image_job', array['bigint', 'text'], 'jsonb');
 select function_returns('api', 'complete_image_job', array['bigint', 'text', 'integer', 'integer', 'bigint', 'text'], 'jsonb');

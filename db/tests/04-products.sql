@@ -1,7 +1,7 @@
 -- 04-products: api.create_product, get_product, update_product, delete_product and their errors.
 begin;
 create extension if not exists pgtap;
-select plan(48);
+select plan(49);
 
 \ir lib/error_of.sql
 
@@ -70,13 +70,17 @@ select is(
     '{"field": "product_price"}', 'price errors carry DETAIL {"field": "product_price"}');
 
 -- get_product
-select is(api.get_product((select id from p)), (select product from t), 'get_product returns what create_product returned');
+select is(api.get_product((select id from p))::jsonb, (select product from t), 'get_product returns what create_product returned');
 select throws_ok($$select api.get_product(-1)$$, 'P0002', 'product -1 does not exist', 'missing product: P0002');
 
 -- get_products: the batch form
-select set_eq($$select api.get_products(array[(select id from p), (select id from p), -1])$$,
+select set_eq($$select p.doc::jsonb from api.get_products(array[(select id from p), (select id from p), -1]) as p$$,
               array[(select product from t)],
               'get_products returns each product found once, and nothing for an id that names none');
+select is((select count(*)
+             from api.get_products(array[(select id from p)]) as r
+            where r.product_id = (r.doc ->> 'id')::bigint and r.version = (r.doc ->> 'version')::bigint),
+          1::bigint, 'get_products gives each document''s id and version beside it');
 select is_empty($$select api.get_products('{}')$$, 'get_products of no ids: nothing');
 select throws_ok($$select api.get_products(array(select generate_series(1, 1001)::bigint))$$, '22023',
                  'at most 1000 products can be read at once', 'get_products refuses more than 1000 ids');
@@ -84,20 +88,20 @@ select throws_ok($$select api.get_products(array(select generate_series(1, 1001)
 -- update_product
 create temporary table u as
 select api.update_product(null, true, (select id from p), 'Floor lamp', null, 25.5,
-                          array['http://img.test/a.jpg', 'https://img.test/b.png'], 'req-update') as product;
+                          array['http://img.test/a.jpg', 'https://img.test/b.png'], 'req-update')::jsonb as product;
 select is((select product ->> 'product_name' from u), 'Floor lamp', 'update_product replaces the name');
 select is((select product -> 'product_price' from u), '25.50', 'update_product replaces the price');
 select is((select product ->> 'product_description' from u), '', 'update_product: NULL description is stored as empty');
 select is((select product -> 'user_id' from u), (select product -> 'user_id' from t), 'update_product keeps the owner');
 select is((select product ->> 'created_at' from u), (select product ->> 'created_at' from t), 'update_product keeps created_at');
-select is(api.get_product((select id from p)), (select product from u), 'update_product returns what get_product then returns');
+select is(api.get_product((select id from p))::jsonb, (select product from u), 'update_product returns what get_product then returns');
 select throws_ok($$select api.update_product(null, true, -1, 'x', '', 1, '{}')$$, 'P0002', 'product -1 does not exist', 'update of a missing product: P0002');
 select throws_ok($$select api.update_product(null, true, (select id from p), '', '', 1, '{}')$$, '23514', 'product_name must be 1 to 200 characters', 'update: empty name 23514');
 select throws_ok($$select api.update_product(null, true, (select id from p), 'x', '', 0.001, '{}')$$, '22023', 'product_price must have at most 2 decimal places', 'update: three decimals 22023');
 select throws_ok(
     $$select api.update_product(null, true, (select id from p), 'x', '', 1, array['http://a.test/1.jpg', 'nope'])$$,
     '23514', 'product_images must be http or https URLs of at most 2048 characters', 'update: bad URL 23514');
-select is(api.get_product((select id from p)), (select product from u), 'a refused update changes nothing');
+select is(api.get_product((select id from p))::jsonb, (select product from u), 'a refused update changes nothing');
 
 -- delete_product
 select lives_ok($$select api.delete_product(null, true, (select id from p), 'req-delete')$$, 'delete_product deletes');

@@ -53,7 +53,7 @@ select is(pg_temp.page(null, null, null, 6, null) -> 'next_cursor', 'null', 'exa
 select is(jsonb_typeof(pg_temp.page(null, null, null, 5, null) -> 'next_cursor'), 'string', 'more rows than limit: a next_cursor');
 select is(
     (pg_temp.page(null, null, null, 1, null) -> 'items' -> 0),
-    api.get_product((select max(id) from made)),
+    api.get_product((select max(id) from made))::jsonb,
     'items are the products as get_product returns them');
 
 -- Keyset pagination: pages of 4 then 2.

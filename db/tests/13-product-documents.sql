@@ -14,7 +14,7 @@ create function pg_temp.doc_is_current(p_description text)
 returns text
 language sql
 as $$
-    select is(p.doc, pms.product_json(p), p_description)
+    select is(p.doc::jsonb, pms.product_json(p)::jsonb, p_description)
       from pms.products as p
      where p.id = (select product_id from t);
 $$;
@@ -35,7 +35,7 @@ select pg_temp.doc_is_current('a worker started an image: the document follows')
 select api.complete_image_job(pg_temp.job(0), 'http://s3.test/pms-images/a.jpg', 800, 600, 100);
 select api.fail_image_job(pg_temp.job(1), 'not an image');
 select pg_temp.doc_is_current('one image done, one failed: the document follows');
-select is(api.get_product((select product_id from t)) -> 'compressed_product_images',
+select is(api.get_product((select product_id from t))::jsonb -> 'compressed_product_images',
           '["http://s3.test/pms-images/a.jpg", null]'::jsonb, 'get_product returns the results');
 
 select api.update_product(null, true, (select product_id from t), 'Lamp', 'brass', 12,
@@ -56,18 +56,18 @@ select pg_temp.doc_is_current('a document written by hand is replaced by the rea
 
 select is((select count(*)
              from pms.products as p
-            where p.user_id = (select user_id from t) and p.doc is distinct from pms.product_json(p)),
+            where p.user_id = (select user_id from t) and p.doc::jsonb is distinct from pms.product_json(p)::jsonb),
           0::bigint, 'no stored document differs from its product');
 
 -- A row written before migration 0006 has no document yet: the readers build it.
 alter table pms.products disable trigger products_before_write;
 update pms.products set doc = null where id = (select product_id from t);
 alter table pms.products enable trigger products_before_write;
-select is(api.get_product((select product_id from t)),
-          (select pms.product_json(p) from pms.products as p where p.id = (select product_id from t)),
+select is(api.get_product((select product_id from t))::jsonb,
+          (select pms.product_json(p)::jsonb from pms.products as p where p.id = (select product_id from t)),
           'get_product builds the document of a row that has none');
 select is(api.list_products((select user_id from t), null, null, null, 20, null)::jsonb -> 'items' -> 0,
-          (select pms.product_json(p) from pms.products as p where p.id = (select product_id from t)),
+          (select pms.product_json(p)::jsonb from pms.products as p where p.id = (select product_id from t)),
           'list_products builds the document of a row that has none');
 
 select * from finish();

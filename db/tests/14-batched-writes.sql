@@ -2,7 +2,7 @@
 -- functions would, keep nothing of a call that failed and everything of the others.
 begin;
 create extension if not exists pgtap;
-select plan(24);
+select plan(26);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
 insert into t (user_id) select (api.create_user(null, true, 'batch tester') ->> 'id')::bigint;
@@ -120,6 +120,18 @@ select is((select array_agg((r.doc ->> 'version')::bigint order by r.n)
                                              (select a from t))::jsonb) as r),
           (select array[version + 1, version + 2] from v),
           'update_products: each call returns the version it made');
+
+-- The id and version beside each document, so that pms-api need not parse it.
+select is((select count(*)
+             from api.create_products(format('[[null, "true", "%1$s", "c1", null, "1", null, null], [null, "true", "%1$s", "c2", null, "1", null, null]]',
+                                             (select user_id from t))::jsonb) as r
+            where r.product_id = (r.doc ->> 'id')::bigint and r.version = (r.doc ->> 'version')::bigint),
+          2::bigint, 'create_products gives each product''s id and version beside its document');
+select is((select count(*)
+             from api.update_products(format('[[null, "true", "%1$s", "v3", null, "1", null, null]]',
+                                             (select a from t))::jsonb) as r
+            where r.product_id = (r.doc ->> 'id')::bigint and r.version = (r.doc ->> 'version')::bigint),
+          1::bigint, 'update_products gives the id and version beside the document');
 
 select is(pg_temp.outcomes(format($$select * from api.update_products('[
               [null, "true", "%1$s", "a with image", null, "1", "{http://img.test/u.jpg}", "req-img"],
