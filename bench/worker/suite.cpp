@@ -211,6 +211,7 @@ std::vector<ImageClass> classes_for(bool quick) {
 /// so that two threads or processes share it evenly).
 std::vector<std::string> repeated(const std::vector<std::string>& files, int images) {
     std::vector<std::string> list;
+    list.reserve(static_cast<size_t>(images));
     for (int i = 0; i < images; ++i) {
         list.push_back(files[static_cast<size_t>(i) % files.size()]);
     }
@@ -242,6 +243,7 @@ Json::Value run_suite(const SuiteOptions& options) {
         const std::string out = work + "/out/" + tool.name;
         make_directory(out);
         std::vector<double> samples;
+        samples.reserve(3);
         for (int i = 0; i < 3; ++i) {
             samples.push_back(run(tool.command(tiny_files, out, 1)).wall_ms);
         }
