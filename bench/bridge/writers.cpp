@@ -19,6 +19,7 @@ double insert_rate(const std::string& database_url, int64_t user, int clients,
     std::atomic<bool> stop{false};
     std::atomic<int64_t> created{0};
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(clients));
     for (int i = 0; i < clients; ++i) {
         threads.emplace_back([&] {
             pqxx::connection db(database_url);

@@ -34,6 +34,7 @@ std::vector<std::string> environment_with(const std::vector<std::string>& extra)
 
 std::vector<char*> pointers(std::vector<std::string>& items) {
     std::vector<char*> result;
+    result.reserve(items.size() + 1);
     for (std::string& item : items) {
         result.push_back(item.data());
     }

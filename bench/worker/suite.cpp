@@ -31,7 +31,11 @@ constexpr const char* kLibjpegTurboVersion = PMS_BENCH_EXPANDED_TEXT(LIBJPEG_TUR
 constexpr int kBoxWidth = 800;
 constexpr int kBoxHeight = 600;
 constexpr int kQuality = 75;
-const std::string kBox = std::to_string(kBoxWidth) + "x" + std::to_string(kBoxHeight);
+/// The box as vipsthumbnail and mogrify take it (WxH); a function, so that no static string can
+/// throw before main.
+std::string box() {
+    return std::to_string(kBoxWidth) + "x" + std::to_string(kBoxHeight);
+}
 
 struct ImageClass {
     std::string name;
@@ -114,7 +118,7 @@ std::vector<Tool> tools(const std::string& self) {
         {"vips",
          [](const std::vector<std::string>& files, const std::string& out, int threads) {
              // -s WxH fits inside the box; strip drops metadata like ours.
-             Command c{{"vipsthumbnail", "-s", kBox, "-o",
+             Command c{{"vipsthumbnail", "-s", box(), "-o",
                         out + "/%s.jpg[Q=" + std::to_string(kQuality) + ",strip]"},
                        {"VIPS_CONCURRENCY=" + std::to_string(threads)}};
              c.argv.insert(c.argv.end(), files.begin(), files.end());
@@ -128,7 +132,7 @@ std::vector<Tool> tools(const std::string& self) {
                  {"mogrify", "-limit", "thread", std::to_string(threads), "-path", out, "-define",
                   "jpeg:size=" + std::to_string(2 * kBoxWidth) + "x" +
                       std::to_string(2 * kBoxHeight),
-                  "-thumbnail", kBox, "-quality", std::to_string(kQuality), "-strip", "-format",
+                  "-thumbnail", box(), "-quality", std::to_string(kQuality), "-strip", "-format",
                   "jpg"},
                  {}};
              c.argv.insert(c.argv.end(), files.begin(), files.end());
@@ -207,6 +211,7 @@ std::vector<ImageClass> classes_for(bool quick) {
 /// so that two threads or processes share it evenly).
 std::vector<std::string> repeated(const std::vector<std::string>& files, int images) {
     std::vector<std::string> list;
+    list.reserve(static_cast<size_t>(images));
     for (int i = 0; i < images; ++i) {
         list.push_back(files[static_cast<size_t>(i) % files.size()]);
     }
@@ -238,6 +243,7 @@ Json::Value run_suite(const SuiteOptions& options) {
         const std::string out = work + "/out/" + tool.name;
         make_directory(out);
         std::vector<double> samples;
+        samples.reserve(3);
         for (int i = 0; i < 3; ++i) {
             samples.push_back(run(tool.command(tiny_files, out, 1)).wall_ms);
         }
@@ -246,7 +252,7 @@ Json::Value run_suite(const SuiteOptions& options) {
 
     Json::Value report;
     report["mode"] = options.quick ? "quick" : "full";
-    report["box"] = kBox;
+    report["box"] = box();
     report["quality"] = kQuality;
     report["cpus"] = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     report["versions"]["vips"] = version_of("vips --version");

@@ -296,6 +296,7 @@ void write_gif_full(const std::string& path) {
 void write_baseline(const std::string& path) {
     std::vector<std::string> args = {"4000", "3000", "1", path};
     std::vector<char*> argv;
+    argv.reserve(args.size());
     for (std::string& arg : args) {
         argv.push_back(arg.data());
     }

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The static checks of scripts/test: shellcheck on every shell script of the
-# tree, clang-tidy (.clang-tidy) on the programs' C++. Each fails on any
-# finding.
+# tree, clang-tidy (.clang-tidy) on the programs', tests' and benchmarks' C++.
+# Each fails on any finding.
 #
 # Needs log.sh, paths.sh and build.sh (BUILD_JOBS).
 
@@ -32,10 +32,11 @@ lint_shellcheck() {
     (cd "$PMS_REPO_DIR" && shellcheck -x "${scripts[@]}")
 }
 
-# clang-tidy on the programs' C++ (common/, fcgi/, worker/) in BUILD_DIR's
-# compile_commands.json, BUILD_JOBS files at a time; .clang-tidy makes every
-# finding an error (about 6 minutes of CPU). The tests and benchmarks are not
-# checked yet.
+# clang-tidy on the C++ of the programs (common/, fcgi/, worker/), the tests
+# (tests/) and the benchmarks (bench/) in BUILD_DIR's compile_commands.json,
+# BUILD_JOBS files at a time; .clang-tidy makes every finding an error. The
+# libFuzzer targets of tests/fuzz/ are not in it: only the clang build of
+# scripts/fuzz (PMS_FUZZ) compiles them.
 # Usage: lint_clang_tidy BUILD_DIR
 lint_clang_tidy() {
     local repo
@@ -43,5 +44,5 @@ lint_clang_tidy() {
     # run-clang-tidy takes a regular expression: the repository's path escaped.
     # shellcheck disable=SC2001 # every special character, with a back-reference: sed's job
     repo=$(sed 's/[][\\.*^$+?(){}|]/\\&/g' <<<"$PMS_REPO_DIR")
-    run-clang-tidy -p "$1" -j "$BUILD_JOBS" -quiet "^$repo/(common|fcgi|worker)/"
+    run-clang-tidy -p "$1" -j "$BUILD_JOBS" -quiet "^$repo/(common|fcgi|worker|tests|bench)/"
 }

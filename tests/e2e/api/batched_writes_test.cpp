@@ -56,6 +56,7 @@ TEST(BatchedWrites, EachConcurrentPostGetsItsOwnAnswer) {
     Failures failures;
     std::atomic<int> created{0};
     std::vector<std::thread> clients;
+    clients.reserve(kClients);
     for (int c = 0; c < kClients; ++c) {
         clients.emplace_back([&, c] {
             for (int round = 0; round < kRounds; ++round) {
@@ -129,6 +130,7 @@ TEST(BatchedWrites, EachConcurrentPutGetsItsOwnAnswerAndEverySuccessCommits) {
     std::mutex counts_mutex;
     std::map<std::string, int> successes;  // per product
     std::vector<std::thread> clients;
+    clients.reserve(kClients);
     for (int c = 0; c < kClients; ++c) {
         clients.emplace_back([&, c] {
             for (int round = 0; round < kRounds; ++round) {

@@ -229,11 +229,13 @@ TEST_F(BatchedReads, AnInvalidationDuringABatchFillStoresNothing) {
 // must get its own product, and a missing one its 404, whatever else shares its batch.
 TEST(BatchedReadsThroughTheApi, EachConcurrentGetGetsItsOwnProduct) {
     std::vector<std::string> ids;
+    ids.reserve(16);
     for (int i = 0; i < 16; ++i) {
         ids.push_back(create_product("batched " + std::to_string(i)));
     }
     std::atomic<int> wrong{0};
     std::vector<std::thread> readers;
+    readers.reserve(16);
     for (int r = 0; r < 16; ++r) {
         readers.emplace_back([&, r] {
             for (int round = 0; round < 20; ++round) {
@@ -263,6 +265,7 @@ TEST(StaleCopyRaceThroughTheApi, TheCacheEndsWithTheLastCommittedState) {
     const std::string url = api_url() + "/api/v1/products/" + id;
     std::atomic<bool> writing{true};
     std::vector<std::thread> readers;
+    readers.reserve(4);
     for (int r = 0; r < 4; ++r) {
         readers.emplace_back([&] {
             while (writing.load()) {

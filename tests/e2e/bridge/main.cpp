@@ -36,7 +36,8 @@ private:
 /// LeakSanitizer (scripts/test builds the tests with it): libpq leaks the result of a statement
 /// sent on a connection that PostgreSQL has just closed, which the restart test does on purpose.
 /// The allocation is inside libpq, not ours to free; leaks of our own code are still reported.
-extern "C" const char* __lsan_default_suppressions() {
+/// The sanitizer runtime looks the function up by this reserved name.
+extern "C" const char* __lsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier)
     return "leak:libpq.so.5\n";
 }
 

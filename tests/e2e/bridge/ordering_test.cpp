@@ -22,6 +22,7 @@ using std::chrono::seconds;
 std::vector<int64_t> insert_events(pqxx::connection& db, const std::vector<int64_t>& products) {
     pqxx::work transaction(db);
     std::vector<int64_t> ids;
+    ids.reserve(products.size());
     for (const int64_t product : products) {
         ids.push_back(transaction
                           .exec_params1("insert into pms.outbox (topic, payload)"

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/e2e/stack.hpp"
+
 extern char** environ;
 
 namespace pms::e2e::worker {
@@ -66,8 +68,10 @@ private:
 };
 
 TEST(WorkerSystemd, NotifiesReadyWatchdogAndStopping) {
-    const std::string stack = std::getenv("PMS_STACK_DIR");
-    const std::string binary = std::string(std::getenv("PMS_BUILD_DIR")) + "/bin/pms-worker";
+    const std::string stack = e2e::setting("PMS_STACK_DIR");
+    const std::string build = e2e::setting("PMS_BUILD_DIR");
+    ASSERT_FALSE(stack.empty() || build.empty());
+    const std::string binary = build + "/bin/pms-worker";
     NotifySocket notify(stack + "/run/worker-notify-test.sock");
 
     // The test's environment is the stack's (pms.env), plus what systemd would add.
@@ -83,6 +87,7 @@ TEST(WorkerSystemd, NotifiesReadyWatchdogAndStopping) {
     // looks for them.
     env.push_back("ASAN_OPTIONS=detect_leaks=0:log_path=" + stack + "/logs/asan");
     std::vector<char*> envp;
+    envp.reserve(env.size() + 1);
     for (std::string& item : env) {
         envp.push_back(item.data());
     }

@@ -105,7 +105,7 @@ std::string verdict(Verifier& verifier, std::string_view token, TimePoint now = 
         verifier.verify(token, now);
         return "accepted";
     } catch (const TokenError& error) {
-        const std::string description = error.what();
+        std::string description = error.what();
         EXPECT_EQ(description.find_first_of("\"\\"), std::string::npos) << description;
         return description;
     }

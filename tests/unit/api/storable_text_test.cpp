@@ -10,7 +10,7 @@ namespace {
 TEST(StorableText, ValidUtf8WithoutNul) {
     EXPECT_TRUE(pms::api::is_storable_text("plain ascii"));
     EXPECT_TRUE(pms::api::is_storable_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-    EXPECT_FALSE(pms::api::is_storable_text(std::string("nul\0inside", 11)));
+    EXPECT_FALSE(pms::api::is_storable_text(std::string("nul\0inside", 10)));
     EXPECT_FALSE(pms::api::is_storable_text("\xff\xfe"));          // not UTF-8 at all
     EXPECT_FALSE(pms::api::is_storable_text("\xc3"));              // cut short
     EXPECT_FALSE(pms::api::is_storable_text("\xc0\xaf"));          // overlong '/'

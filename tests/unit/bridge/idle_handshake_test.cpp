@@ -114,11 +114,9 @@ TEST(IdleHandshake, WritersNotifyOnlyAWaitingBridgeAndItsNextBatchMarksItBusy) {
     int written = 0;
     database.write(kImageTopic, image_payload(++written));
     database.during_wait = [&] {
-        if (written < kStream) {
-            // A steady stream: a row each time the bridge looks up between batches.
-            database.write(kImageTopic, image_payload(++written));
-        } else if (written == kStream && database.idle_session != 0) {
-            // Then a lone writer, once the bridge waits.
+        // A steady stream (a row each time the bridge looks up between batches), then a lone
+        // writer once the bridge waits.
+        if (written < kStream || (written == kStream && database.idle_session != 0)) {
             database.write(kImageTopic, image_payload(++written));
         }
     };

@@ -161,7 +161,7 @@ std::string jpeg(const JpegSpec& spec) {
     for (int y = 0; y < spec.height; ++y) {
         for (int x = 0; x < spec.width; ++x) {
             const uint32_t c = spec.colour(x, y);
-            JSAMPLE* p = &row[static_cast<size_t>(x * info->input_components)];
+            JSAMPLE* p = &row[static_cast<size_t>(x) * static_cast<size_t>(info->input_components)];
             if (grey) {
                 p[0] = static_cast<JSAMPLE>((red(c) * 299 + green(c) * 587 + blue(c) * 114) / 1000);
             } else if (cmyk) {

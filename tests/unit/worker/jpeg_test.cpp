@@ -107,6 +107,7 @@ TEST(JpegDecoder, PrematureEndIsAnErrorNotGrey) {
 TEST(JpegEncode, WritesBaselineOrProgressiveWithoutMetadata) {
     std::vector<uint32_t> pixels(64 * 32, 0x00FF8000U);
     std::vector<const unsigned char*> rows;
+    rows.reserve(32);
     for (int y = 0; y < 32; ++y) {
         rows.push_back(
             reinterpret_cast<const unsigned char*>(&pixels[static_cast<size_t>(y) * 64]));
