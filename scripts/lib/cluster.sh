@@ -4,7 +4,7 @@
 # folder. The machine reaches them through the bridge's own address; nothing
 # else is routed, so traffic stays between the namespaces this script made.
 #
-# Needs log.sh, paths.sh, services.sh (postgres_as_owner, SERVICES_PG_BIN).
+# Needs log.sh, paths.sh, proc.sh, services.sh (postgres_as_owner, SERVICES_PG_BIN).
 
 CLUSTER_DIR=$(realpath -m "${PMS_CLUSTER_DIR:-$PMS_REPO_DIR/.cluster}")
 CLUSTER_BRIDGE=pmsc0
@@ -188,7 +188,8 @@ cluster_pg_status() {
 cluster_mq_dir() { printf '%s/rabbitmq\n' "$(cluster_host_dir "$1")"; }
 cluster_mq_node() { printf 'rabbit@%s\n' "$(cluster_addr "$1")"; }
 
-# The environment of HOST's broker and of rabbitmqctl run for it, one NAME=value a line.
+# The environment of HOST's broker and of rabbitmqctl run for it, one NAME=value a line (a
+# crash dump of either goes to the broker's log folder, not the current one).
 cluster_mq_env() {
     local dir
     dir=$(cluster_mq_dir "$1")
@@ -197,7 +198,8 @@ cluster_mq_env() {
         "RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config" \
         "RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins" "RABBITMQ_MNESIA_BASE=$dir/mnesia" \
         "RABBITMQ_LOG_BASE=$dir/log" "RABBITMQ_PID_FILE=$dir/rabbit.pid" \
-        "RABBITMQ_NODE_IP_ADDRESS=$(cluster_addr "$1")" RABBITMQ_NODE_PORT=5672
+        "RABBITMQ_NODE_IP_ADDRESS=$(cluster_addr "$1")" RABBITMQ_NODE_PORT=5672 \
+        "ERL_CRASH_DUMP=$dir/log/erl_crash.dump"
 }
 
 # rabbitmqctl for HOST's node, run inside HOST. Usage: cluster_mq_ctl HOST ARGS...
@@ -231,7 +233,10 @@ EOF
     install -m 0400 "$CLUSTER_DIR/erlang.cookie" "$dir/.erlang.cookie"
 }
 
-cluster_mq_running() { cluster_mq_ctl "$1" status >/dev/null 2>&1; }
+# The pid file first: rabbitmqctl takes seconds to find that no node runs.
+cluster_mq_running() {
+    proc_alive "$(cluster_mq_dir "$1")/rabbit.pid" && cluster_mq_ctl "$1" status >/dev/null 2>&1
+}
 
 # Starts HOST's broker in the background (its output in its log folder), unless it runs.
 cluster_mq_spawn() {
