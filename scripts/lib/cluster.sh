@@ -4,7 +4,7 @@
 # folder. The machine reaches them through the bridge's own address; nothing
 # else is routed, so traffic stays between the namespaces this script made.
 #
-# Needs log.sh, paths.sh, services.sh (postgres_as_owner, SERVICES_PG_BIN).
+# Needs log.sh, paths.sh, proc.sh, services.sh (postgres_as_owner, SERVICES_PG_BIN).
 
 CLUSTER_DIR=$(realpath -m "${PMS_CLUSTER_DIR:-$PMS_REPO_DIR/.cluster}")
 CLUSTER_BRIDGE=pmsc0
@@ -13,8 +13,9 @@ CLUSTER_NET=10.77.0
 CLUSTER_GATEWAY=$CLUSTER_NET.1
 
 # The hosts and the last byte of their addresses, in start order.
-declare -A CLUSTER_HOST_ID=([db1]=11 [db2]=12 [mq1]=21 [mq2]=22 [mq3]=23)
-CLUSTER_HOSTS=(db1 db2 mq1 mq2 mq3)
+declare -A CLUSTER_HOST_ID=([db1]=11 [db2]=12 [mq1]=21 [mq2]=22 [mq3]=23 [cache]=31 [s3]=32
+    [api1]=41 [api2]=42 [front]=40 [bridge1]=51 [bridge2]=52 [work1]=61 [work2]=62)
+CLUSTER_HOSTS=(db1 db2 mq1 mq2 mq3 cache s3 api1 api2 front bridge1 bridge2 work1 work2)
 CLUSTER_MQ_HOSTS=(mq1 mq2 mq3)
 
 cluster_ns() { printf 'pmsc-%s\n' "$1"; }
@@ -187,7 +188,8 @@ cluster_pg_status() {
 cluster_mq_dir() { printf '%s/rabbitmq\n' "$(cluster_host_dir "$1")"; }
 cluster_mq_node() { printf 'rabbit@%s\n' "$(cluster_addr "$1")"; }
 
-# The environment of HOST's broker and of rabbitmqctl run for it, one NAME=value a line.
+# The environment of HOST's broker and of rabbitmqctl run for it, one NAME=value a line (a
+# crash dump of either goes to the broker's log folder, not the current one).
 cluster_mq_env() {
     local dir
     dir=$(cluster_mq_dir "$1")
@@ -196,7 +198,8 @@ cluster_mq_env() {
         "RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config" \
         "RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins" "RABBITMQ_MNESIA_BASE=$dir/mnesia" \
         "RABBITMQ_LOG_BASE=$dir/log" "RABBITMQ_PID_FILE=$dir/rabbit.pid" \
-        "RABBITMQ_NODE_IP_ADDRESS=$(cluster_addr "$1")" RABBITMQ_NODE_PORT=5672
+        "RABBITMQ_NODE_IP_ADDRESS=$(cluster_addr "$1")" RABBITMQ_NODE_PORT=5672 \
+        "ERL_CRASH_DUMP=$dir/log/erl_crash.dump"
 }
 
 # rabbitmqctl for HOST's node, run inside HOST. Usage: cluster_mq_ctl HOST ARGS...
@@ -230,10 +233,13 @@ EOF
     install -m 0400 "$CLUSTER_DIR/erlang.cookie" "$dir/.erlang.cookie"
 }
 
-cluster_mq_running() { cluster_mq_ctl "$1" status >/dev/null 2>&1; }
+# The pid file first: rabbitmqctl takes seconds to find that no node runs.
+cluster_mq_running() {
+    proc_alive "$(cluster_mq_dir "$1")/rabbit.pid" && cluster_mq_ctl "$1" status >/dev/null 2>&1
+}
 
-# Starts HOST's broker (in the background, its output in its log folder) and waits for it.
-cluster_mq_start() {
+# Starts HOST's broker in the background (its output in its log folder), unless it runs.
+cluster_mq_spawn() {
     local host=$1 dir
     local -a env
     cluster_mq_running "$host" && return 0
@@ -242,14 +248,27 @@ cluster_mq_start() {
     mapfile -t env < <(cluster_mq_env "$host")
     cluster_in "$host" env "${env[@]}" setsid "$SERVICES_RABBIT_BIN/rabbitmq-server" \
         >"$dir/log/server.out" 2>&1 </dev/null &
-    cluster_mq_ctl "$host" wait "$dir/rabbit.pid" --timeout 120 >/dev/null ||
-        { log_tail "$dir/log/server.out"; die "RabbitMQ on $host did not start"; }
+}
+
+cluster_mq_wait() {
+    local dir
+    dir=$(cluster_mq_dir "$1")
+    cluster_mq_ctl "$1" wait "$dir/rabbit.pid" --timeout 120 >/dev/null ||
+        { log_tail "$dir/log/server.out"; die "RabbitMQ on $1 did not start"; }
+}
+
+cluster_mq_start() {
+    cluster_mq_spawn "$1"
+    cluster_mq_wait "$1"
 }
 
 # The three brokers; mq2 and mq3 join mq1 once (later starts find the cluster in their data).
+# All three start at once: a node of a cluster that stopped waits at its start for the others
+# it last saw (their tables), so one at a time the first would wait for minutes.
 cluster_mq_up() {
     local host
-    for host in "${CLUSTER_MQ_HOSTS[@]}"; do cluster_mq_start "$host"; done
+    for host in "${CLUSTER_MQ_HOSTS[@]}"; do cluster_mq_spawn "$host"; done
+    for host in "${CLUSTER_MQ_HOSTS[@]}"; do cluster_mq_wait "$host"; done
     for host in mq2 mq3; do
         [[ ! -f "$(cluster_mq_dir "$host")/joined" ]] || continue
         cluster_mq_ctl "$host" stop_app >/dev/null

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# The test image origin: a tiny nginx on 127.0.0.1:STACK_ORIGIN_PORT that
+# The test image origin: a tiny nginx on STACK_ORIGIN_ADDR:STACK_ORIGIN_PORT that
 # serves a fixtures folder (tests/origin/nginx.conf.in). Its runtime files
 # live in the stack's folder, so the stack's cleanup removes them too.
 #
@@ -7,7 +7,7 @@
 
 origin_dir() { printf '%s\n' "$STACK_RUN_DIR/origin"; }
 origin_pidfile() { printf '%s\n' "$(origin_dir)/nginx.pid"; }
-origin_url() { printf 'http://127.0.0.1:%s\n' "$STACK_ORIGIN_PORT"; }
+origin_url() { printf 'http://%s:%s\n' "$STACK_ORIGIN_ADDR" "$STACK_ORIGIN_PORT"; }
 origin_answers() { curl -s -o /dev/null --max-time 2 "$(origin_url)/"; }
 
 # Starts the origin serving FIXTURES_DIR (created when missing).
@@ -19,7 +19,7 @@ origin_start() {
     mkdir -p "$fixtures" "$dir"
     origin_stop
     template_render "$PMS_REPO_DIR/tests/origin/nginx.conf.in" "$dir/nginx.conf" \
-        "ORIGIN_LISTEN=127.0.0.1:$STACK_ORIGIN_PORT" \
+        "ORIGIN_LISTEN=$STACK_ORIGIN_ADDR:$STACK_ORIGIN_PORT" \
         "ORIGIN_ROOT=$fixtures" \
         "ORIGIN_DIR=$dir" \
         "ORIGIN_LOG_DIR=$STACK_LOG_DIR"

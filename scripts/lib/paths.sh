@@ -41,6 +41,9 @@ paths_init() {
     STACK_S3_PORT=$((base + 900))
     # BASE+80 would be the test stack's HTTP port (28080 for base 28000).
     STACK_ORIGIN_PORT=${PMS_TEST_ORIGIN_PORT:-$((base + 180))}
+    # Loopback, where the stack's workers may fetch (PMS_FETCH_ALLOW); scripts/cluster's
+    # tests serve it on the bridge instead.
+    STACK_ORIGIN_ADDR=127.0.0.1
 
     STACK_S3_BUCKET=pms-images
     STACK_API_URL=http://127.0.0.1:$PMS_STACK_HTTP_PORT

@@ -306,10 +306,13 @@ EOF
 # paths, with a main file around it, and puts the static files it serves into
 # DIR/web as the package installs them (cmake/Install.cmake); fails when nginx
 # -t rejects them. The stack and the tests' own nginx (scripts/lib/ops.sh) go
-# through here.
-# Usage: nginx_configure DIR LISTEN API_SOCKET LOG_DIR PIDFILE
+# through here. API servers given after PIDFILE (host:port, pms-api on other
+# hosts) replace the socket in the upstream, the edit README's multi-host setup
+# makes (scripts/cluster's front).
+# Usage: nginx_configure DIR LISTEN API_SOCKET LOG_DIR PIDFILE [API_SERVER...]
 nginx_configure() {
-    local dir=$1 listen=$2 api_socket=$3 log_dir=$4 pidfile=$5
+    local dir=$1 listen=$2 api_socket=$3 log_dir=$4 pidfile=$5 server servers=""
+    shift 5
     mkdir -p "$dir" "$log_dir" "$dir/web"
     cp -f "$PMS_REPO_DIR/docs/openapi.yaml" "$PMS_REPO_DIR/docs/reference.html" \
         "$DEPS_REDOC_BUNDLE" "$dir/web/"
@@ -318,6 +321,11 @@ nginx_configure() {
         "PMS_API_SOCKET=$api_socket" \
         "PMS_NGINX_LOG_DIR=$log_dir" \
         "PMS_WEB_DIR=$dir/web"
+    if (($# > 0)); then
+        for server in "$@"; do servers+="    server $server;\\n"; done
+        sed -i "s|^    server unix:$api_socket;\$|${servers%\\n}|" "$dir/pms.conf"
+        grep -q "^    server $1;\$" "$dir/pms.conf" || die "no upstream server line in $dir/pms.conf"
+    fi
     nginx_write_main_conf "$dir/nginx.conf" "$pidfile" "$log_dir/nginx-error.log" "$dir/pms.conf"
     nginx_run "$dir/nginx.conf" "$log_dir" -t -q
 }

@@ -1,11 +1,25 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the scenario lists and loads are read by scripts/test
 # The steps of `scripts/test cluster`: scripts/cluster's hosts (network namespaces on a private
-# bridge) started in a throwaway folder, then what survives which failure. Each step is a function
-# scripts/test runs through run_step. Needs log.sh; CLUSTER_TEST_DIR (this run's folder).
+# bridge) started in a throwaway folder with the test build's programs, then failures under a
+# steady load, one at a time (tests/cluster/scenario), each followed by its end check. Each
+# step is a function scripts/test runs through run_step. Needs log.sh; CLUSTER_TEST_DIR (this
+# run's folder), TEST_BUILD_DIR.
 
 CLUSTER_TEST_DIR=""
 
-cluster_test() { PMS_CLUSTER_DIR=$CLUSTER_TEST_DIR "$PMS_REPO_DIR/scripts/cluster" "$@"; }
+# Every scenario in the order they are run (db before the brokers: db1 stays fenced after it),
+# and the default run's subset: the pipeline, the request path and the database failover.
+CLUSTER_TEST_SCENARIOS_ALL=(work1 api1 bridge1 cache db mq2 mq-leader)
+CLUSTER_TEST_SCENARIOS_DEFAULT=(work1 api1 db)
+# Products per scenario and per second: all of them (scripts/test cluster) or the default run's.
+CLUSTER_TEST_LOAD_ALL=(60 5)
+CLUSTER_TEST_LOAD_DEFAULT=(30 5)
+
+cluster_test() {
+    PMS_CLUSTER_DIR=$CLUSTER_TEST_DIR PMS_BUILD_DIR=$TEST_BUILD_DIR PMS_CLUSTER_NO_BUILD=1 \
+        "$PMS_REPO_DIR/scripts/cluster" "$@"
+}
 
 # A throwaway folder the postgres user can reach (mktemp makes 0700 folders).
 cluster_test_prepare() {
@@ -13,29 +27,15 @@ cluster_test_prepare() {
     chmod 0755 "$CLUSTER_TEST_DIR"
 }
 
-# The database pair only: the brokers take minutes to cluster on a busy machine, and this
-# step checks the database's failover.
 step_cluster_up() {
-    cluster_test up db
+    cluster_test up
 }
 
-# A row committed on db1 is on db2 when db1 is lost: db2 is promoted (db1 fenced first), the
-# URL naming both hosts finds the new primary, and writes go on there.
-step_cluster_db_failover() {
-    local url rows server
-    url=$(PMS_CLUSTER_DIR=$CLUSTER_TEST_DIR "$PMS_REPO_DIR/scripts/cluster" env |
-        sed -n "s/^export PMS_DATABASE_URL=//p")
-    url=$(eval "printf '%s' $url")
-    [[ "$(psql -X -At "$url" -c "select sync_state from pg_stat_replication where application_name = 'db2'")" == sync ]] ||
-        die "db2 is not a synchronous standby of db1"
-    psql -X -q "$url" -c "insert into pms.users (name) values ('committed before the failover')"
-    cluster_test promote db2
-    rows=$(psql -X -At "$url" -c "select count(*) from pms.users where name = 'committed before the failover'")
-    [[ "$rows" == 1 ]] || die "the row committed on db1 is not on db2 after the failover ($rows)"
-    psql -X -q "$url" -c "insert into pms.users (name) values ('written after the failover')"
-    server=$(psql -X -At "$url" -c "select host(inet_server_addr())")
-    [[ "$server" == 10.77.0.12 ]] || die "writes went to $server after the failover, not db2"
-    log_info "failover: the committed row is on db2, which now takes the writes"
+# One scenario under the load; its figures go to the run's results file, one JSON line each.
+# Usage: step_cluster_scenario NAME COUNT RATE
+step_cluster_scenario() {
+    PMS_CLUSTER_DIR=$CLUSTER_TEST_DIR PMS_BUILD_DIR=$TEST_BUILD_DIR \
+        "$PMS_REPO_DIR/tests/cluster/scenario" "$@" | tee -a "$CLUSTER_TEST_DIR/results.jsonl"
 }
 
 # Stops the cluster and removes its folder (kept when a step failed: KEEP=yes).
