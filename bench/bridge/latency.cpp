@@ -90,6 +90,7 @@ LatencyResult measure_latency(const LatencySettings& settings) {
     std::mutex mutex;
     std::vector<Event> committed;
     std::vector<std::thread> writers;
+    writers.reserve(static_cast<size_t>(settings.writers));
     const auto start = Clock::now();
     for (int w = 0; w < settings.writers; ++w) {
         writers.emplace_back([&, w] {

@@ -26,6 +26,7 @@ struct Expected {
 
 std::vector<std::string> urls_of(const std::vector<Expected>& cases) {
     std::vector<std::string> urls;
+    urls.reserve(cases.size());
     for (const Expected& c : cases) {
         urls.push_back(c.url);
     }
