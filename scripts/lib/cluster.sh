@@ -82,8 +82,9 @@ cluster_net_down() {
 }
 
 # ------------------------------------------------------------- PostgreSQL
-# db1 is the primary, db2 a streaming standby it waits for at every commit
-# (synchronous_standby_names), so a committed product is on both.
+# db1 starts as the primary, db2 as a streaming standby it waits for at every
+# commit (synchronous_standby_names), so a committed product is on both; after a
+# failover the roles are swapped (cluster_pg_promote, cluster_pg_restart).
 
 cluster_pg_data() { printf '%s/pg\n' "$(cluster_host_dir "$1")"; }
 cluster_pg_log() { printf '%s/postgres.log\n' "$(cluster_host_dir "$1")"; }
@@ -158,19 +159,65 @@ cluster_pg_up() {
         psql -X -q "postgresql://postgres@$(cluster_addr db1):5432/postgres" -c 'create database pms'
 }
 
-# Fails over to db2: db1 is fenced first (its processes killed, its cable pulled) so that
-# two primaries never take writes, then db2 is promoted.
-cluster_pg_promote_db2() {
-    cluster_kill db1
-    cluster_cut db1
-    (cd / && cluster_in db2 runuser -u postgres -- "$SERVICES_PG_BIN/pg_ctl" promote -w \
-        -D "$(cluster_pg_data db2)") >/dev/null || die "db2 could not be promoted"
-    # Alone now: waiting for a standby that is gone would stop every commit.
-    psql -X -q "postgresql://postgres@$(cluster_addr db2):5432/postgres" \
-        -c "alter system set synchronous_standby_names = ''" -c 'select pg_reload_conf()' >/dev/null
+# The other host of the database pair.
+cluster_pg_peer() {
+    case "$1" in
+        db1) echo db2 ;;
+        db2) echo db1 ;;
+        *) die "no database host $1 (db1, db2)" ;;
+    esac
 }
 
-# One line: primary, standby or down, and the replication state seen from db1.
+# psql on HOST's postgres database as the superuser, two seconds to connect.
+cluster_pg_sql() {
+    psql -X -q -At -v ON_ERROR_STOP=1 "postgresql://postgres@$(cluster_addr "$1"):5432/postgres?connect_timeout=2" \
+        -c "$2"
+}
+
+cluster_pg_is_primary() { [[ "$(cluster_pg_sql "$1" 'select pg_is_in_recovery()' 2>/dev/null)" == f ]]; }
+
+# Fails over to HOST, the standby: its peer is fenced first (its processes killed, its cable
+# pulled) so that two primaries never take writes, then HOST is promoted.
+cluster_pg_promote() {
+    local host=$1 peer
+    peer=$(cluster_pg_peer "$host")
+    cluster_pg_is_primary "$host" && die "$host is the primary already"
+    cluster_kill "$peer"
+    cluster_cut "$peer"
+    (cd / && cluster_in "$host" runuser -u postgres -- "$SERVICES_PG_BIN/pg_ctl" promote -w \
+        -D "$(cluster_pg_data "$host")") >/dev/null || die "$host could not be promoted"
+    # Alone now: waiting for a standby that is gone would stop every commit.
+    cluster_pg_sql "$host" "alter system set synchronous_standby_names = ''" >/dev/null
+    cluster_pg_sql "$host" 'select pg_reload_conf()' >/dev/null
+}
+
+# Starts HOST's PostgreSQL. A former primary whose peer was promoted meanwhile comes back as
+# the new primary's standby, never as a second primary: its data (a timeline the new primary
+# left) is replaced by a base backup of the new primary, and the new primary waits for it at
+# every commit again. (pg_rewind would copy less, but needs wal_log_hints or data checksums.)
+cluster_pg_restart() {
+    local host=$1 peer data
+    peer=$(cluster_pg_peer "$host")
+    data=$(cluster_pg_data "$host")
+    if [[ -f "$data/standby.signal" ]] || ! cluster_pg_is_primary "$peer"; then
+        cluster_pg_start "$host"
+        return 0
+    fi
+    cluster_kill "$host"
+    cluster_heal "$host"
+    log_info "$host was the primary before $peer: it comes back as $peer's standby"
+    rm -rf "$data"
+    install -d -o postgres -g postgres -m 0700 "$data"
+    (cd / && cluster_in "$host" runuser -u postgres -- "$SERVICES_PG_BIN/pg_basebackup" -D "$data" -R \
+        -X stream -d "host=$(cluster_addr "$peer") port=5432 user=postgres application_name=$host") \
+        >>"$(cluster_pg_log "$host")" 2>&1 ||
+        { log_tail "$(cluster_pg_log "$host")"; die "pg_basebackup from $peer failed on $host"; }
+    cluster_pg_start "$host"
+    cluster_pg_sql "$peer" "alter system set synchronous_standby_names = '$host'" >/dev/null
+    cluster_pg_sql "$peer" 'select pg_reload_conf()' >/dev/null
+}
+
+# One line: primary, standby or down.
 cluster_pg_status() {
     local host=$1 role
     if role=$(psql -X -At "postgresql://postgres@$(cluster_addr "$host"):5432/postgres?connect_timeout=2" \

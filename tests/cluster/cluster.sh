@@ -8,8 +8,8 @@
 
 CLUSTER_TEST_DIR=""
 
-# Every scenario in the order they are run (db before the brokers: db1 stays fenced after it),
-# and the default run's subset: the pipeline, the request path and the database failover.
+# Every scenario in the order they are run, and the default run's subset: the pipeline, the
+# request path and the database failover.
 CLUSTER_TEST_SCENARIOS_ALL=(work1 api1 bridge1 cache db mq2 mq-leader)
 CLUSTER_TEST_SCENARIOS_DEFAULT=(work1 api1 db)
 # Products per scenario and per second: all of them (scripts/test cluster) or the default run's.
