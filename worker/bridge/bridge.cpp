@@ -99,7 +99,7 @@ Bridge::Bridge(const BridgeConfig& config, Services services, std::function<bool
           "published image.process batch",
           true,
           {},
-          Backoff(config.backoff_initial, config.backoff_max, kJitter),
+          Backoff(config.backoff_initial, config.delivery_backoff_max, kJitter),
           StateLog({"",
                     "image.process delivery failed; rows stay in the outbox, retrying with backoff",
                     "image.process publishing again"})},
@@ -116,7 +116,7 @@ Bridge::Bridge(const BridgeConfig& config, Services services, std::function<bool
           "delivered cache.invalidate batch",
           true,
           {},
-          Backoff(config.backoff_initial, config.backoff_max, kJitter),
+          Backoff(config.backoff_initial, config.delivery_backoff_max, kJitter),
           StateLog(
               {"",
                "cache.invalidate delivery failed; rows stay in the outbox, retrying with backoff",

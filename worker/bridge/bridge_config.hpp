@@ -33,6 +33,11 @@ struct BridgeConfig {
     /// Retry delays of every dependency and every failed drain.
     std::chrono::milliseconds backoff_initial{100};
     std::chrono::milliseconds backoff_max{10000};
+    /// The longest delay between tries of a batch refused on a working connection (a broker's
+    /// nack): a try costs one publish, and the usual cause passes in seconds (a quorum queue
+    /// electing a new leader). At backoff_max, a leader's 6 s election held image jobs back
+    /// for 22 s (bench/cluster/run).
+    std::chrono::milliseconds delivery_backoff_max{1000};
     /// Next try to mark the session idle after api.outbox_bridge_idle timed out on its lock.
     std::chrono::milliseconds idle_retry{100};
 

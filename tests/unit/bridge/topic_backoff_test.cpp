@@ -125,5 +125,25 @@ TEST(TopicBackoff, ARefusedImageBatchStaysAndIsRetriedWithGrowingDelaysWhileInva
         << "the invalidation waited for the refused image job";
 }
 
+TEST(TopicBackoff, ARefusedBatchIsRetriedAtMostTheDeliveryCapApart) {
+    Database database;
+    Broker broker;
+    Redis redis;
+    BridgeConfig config = settings();
+    config.backoff_initial = milliseconds(10);
+    config.delivery_backoff_max = milliseconds(20);
+    // Doubling without the cap, the tries would wait 10 + 20 + ... + 1280 ms: 2.5 s.
+    constexpr int kRefusals = 8;
+    broker.nack_batches = kRefusals;
+    database.write(kImageTopic, image_payload(1));
+    ASSERT_TRUE(run_bridge(config, database, broker, redis, [&] {
+        return broker.published.size() == 1;
+    })) << "the image job was never published";
+
+    ASSERT_EQ(broker.publishes.size(), static_cast<size_t>(kRefusals + 1));
+    EXPECT_LT(broker.publishes.back() - broker.publishes.front(), milliseconds(1500))
+        << "the tries of a refused batch grew past the delivery cap";
+}
+
 }  // namespace
 }  // namespace pms::bridge::fake
