@@ -106,6 +106,19 @@ container_run_in_root() {
     systemd-nspawn -q -D "$root" --register=no --keep-unit --pipe -- "$@" </dev/null
 }
 
+# The container's PID 1 among nspawn's children: the one that is PID 1 in a PID namespace of its
+# own (the last field of its NSpid line). nspawn's first child only forks it and exits; taken
+# for the leader, it left every later nsenter failing (the upgrade's boot "did not finish").
+# Usage: container_init_of NSPAWN_PID
+container_init_of() {
+    local pid
+    for pid in $(pgrep -P "$1"); do
+        awk '/^NSpid:/ { found = (NF > 2 && $NF == 1) } END { exit !found }' "/proc/$pid/status" \
+            2>/dev/null && { echo "$pid"; return 0; }
+    done
+    return 1
+}
+
 # Boots ROOT with a throwaway writable layer (tmpfs over the kept root) and its
 # own network, BINDs mounted read-only ("HOST:CONTAINER" each), and waits until
 # systemd says the system runs. nspawn's output goes to CONTAINER_STATE_DIR/nspawn.log.
@@ -122,7 +135,7 @@ container_boot() {
     nspawn=$!
     printf '%s\n' "$nspawn" >"$CONTAINER_STATE_DIR/nspawn.pid"
     for ((i = 0; i < 300; i++)); do
-        leader=$(pgrep -P "$nspawn" | head -n 1) || true
+        leader=$(container_init_of "$nspawn") || true
         [[ -z "$leader" ]] || break
         kill -0 "$nspawn" 2>/dev/null || { log_tail "$CONTAINER_STATE_DIR/nspawn.log"; die "systemd-nspawn ended"; }
         sleep 0.1
