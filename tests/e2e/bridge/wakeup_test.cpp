@@ -1,14 +1,18 @@
-/// Wake-ups: a writer notifies only a bridge that waits, and none is lost. First the handshake
-/// itself with database sessions; then a bridge that never polls (PMS_BRIDGE_POLL_INTERVAL one
-/// hour) must still publish every one of many sparse commits at once.
+/// Wake-ups: a writer notifies only a bridge that waits, one writer at a time, and none is lost.
+/// First the handshake itself with database sessions; then a bridge that never polls
+/// (PMS_BRIDGE_POLL_INTERVAL one hour) must still publish every one of many commits at once, sparse
+/// or dense.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <random>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/e2e/bridge/suite.hpp"
 #include "tests/e2e/stack.hpp"
@@ -148,21 +152,24 @@ TEST(WakeUp, AWriterNeverWaitsForABridgeThatIsMarkingItselfIdle) {
     cleanup.commit();
 }
 
-TEST(WakeUp, SparseCommitsArePublishedAtOnceWithoutPolling) {
+/// `writers` sessions commit `commits` products each (one image each, so one image.process event)
+/// at random gaps of 0 to `max_gap` ms, to a bridge that never polls: every event must reach the
+/// work queue within a second, so none waited for anything but a NOTIFY.
+void expect_every_commit_published_at_once(int writers, int commits, int max_gap,
+                                           const std::string& label) {
     auto bridge = start_bridge({{"PMS_BRIDGE_POLL_INTERVAL", "3600"}});
     ASSERT_TRUE(bridge->wait_for_log("pms-bridge ready", seconds(30))) << bridge->log();
     bridge_testkit::WorkQueueReader reader(e2e::setting("PMS_AMQP_URL"));
     const int64_t user = create_user(*owner_connection(), e2e::unique("bridge-wakeup"));
 
-    // Two writers, 150 commits each at random gaps of 0-15 ms: the bridge goes idle and wakes up
-    // over and over, and commits land in every step of its handshake.
     std::mutex mutex;
     std::map<int64_t, Clock::time_point> committed;  // product -> when its commit returned
+    std::atomic<int> writing{writers};
     auto write = [&](unsigned seed) {
         auto db = owner_connection();
         std::minstd_rand random(seed);
-        for (int i = 0; i < 150; ++i) {
-            std::this_thread::sleep_for(milliseconds(random() % 16));
+        for (int i = 0; i < commits; ++i) {
+            std::this_thread::sleep_for(milliseconds(random() % (max_gap + 1)));
             pqxx::work transaction(*db);
             const auto product =
                 transaction
@@ -175,25 +182,25 @@ TEST(WakeUp, SparseCommitsArePublishedAtOnceWithoutPolling) {
             const std::lock_guard<std::mutex> lock(mutex);
             committed[product] = Clock::now();
         }
-    };
-    std::atomic<int> writing{2};
-    auto writer = [&](unsigned seed) {
-        write(seed);
         --writing;
     };
-    std::thread first(writer, 1U);
-    std::thread second(writer, 2U);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back(write, static_cast<unsigned>(w + 1));
+    }
+    const size_t expected = static_cast<size_t>(writers) * static_cast<size_t>(commits);
     std::map<int64_t, Clock::time_point> arrived;
     const auto deadline = Clock::now() + seconds(30);
-    while (Clock::now() < deadline && (writing > 0 || arrived.size() < 300)) {
+    while (Clock::now() < deadline && (writing > 0 || arrived.size() < expected)) {
         if (auto delivered = reader.next(milliseconds(200))) {
             arrived.emplace(delivered->product_id, delivered->received_at);
         }
     }
-    first.join();
-    second.join();
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
 
-    ASSERT_EQ(committed.size(), 300U);
+    ASSERT_EQ(committed.size(), expected);
     std::vector<double> latencies;
     for (const auto& [product, at] : committed) {
         const auto found = arrived.find(product);
@@ -202,9 +209,64 @@ TEST(WakeUp, SparseCommitsArePublishedAtOnceWithoutPolling) {
         latencies.push_back(std::chrono::duration<double, std::milli>(found->second - at).count());
     }
     std::sort(latencies.begin(), latencies.end());
-    std::cout << "[ sparse commits ] commit to work queue: median " << latencies[150] << " ms, max "
-              << latencies.back() << " ms" << std::endl;
+    std::cout << "[ " << label << " ] commit to work queue: median " << latencies[expected / 2]
+              << " ms, max " << latencies.back() << " ms" << std::endl;
     EXPECT_LT(latencies.back(), 1000.0) << "some commit waited for something other than a NOTIFY";
+}
+
+TEST(WakeUp, SparseCommitsArePublishedAtOnceWithoutPolling) {
+    // Two writers at gaps of up to 15 ms: the bridge goes idle and wakes up over and over, and
+    // commits land in every step of its handshake.
+    expect_every_commit_published_at_once(2, 150, 15, "sparse commits");
+}
+
+TEST(WakeUp, DenseCommitsOfManyWritersArePublishedAtOnceWithoutPolling) {
+    // Eight writers at gaps of up to 3 ms: most commits find a bridge that is waiting and another
+    // writer holding the notify turn, so they leave the wake-up to it.
+    expect_every_commit_published_at_once(8, 60, 3, "dense commits");
+}
+
+TEST(WakeUp, OfTheWritersCommittingWhileABridgeWaitsOneNotifies) {
+    ASSERT_TRUE(wait_outbox_empty(Clock::now() + seconds(10))) << "no bridge may run meanwhile";
+    auto first = owner_connection();
+    auto second = owner_connection();
+    auto watcher = owner_connection();
+    Listener listener(*watcher);
+    pqxx::connection bridge(e2e::setting("PMS_BRIDGE_DATABASE_URL"));
+    forget_ended_bridges(bridge);
+    mark(bridge, "idle");
+
+    // Both run their check now (SET CONSTRAINTS ... IMMEDIATE), as their COMMIT would.
+    auto check_and_write = [](pqxx::work& transaction, int version) {
+        transaction.exec0("set constraints pms.outbox_notify immediate");
+        transaction.exec0(
+            "insert into pms.outbox (topic, payload) values ('cache.invalidate', "
+            "'{\"product_id\": -1, \"version\": " +
+            std::to_string(version) + "}')");
+    };
+    pqxx::work holder(*first);
+    check_and_write(holder, 1);
+    {
+        pqxx::work other(*second);
+        check_and_write(other, 2);
+        other.commit();
+    }
+    EXPECT_FALSE(notified(*watcher, listener, milliseconds(300)))
+        << "the second writer should have left the wake-up to the first, which holds the turn";
+    holder.commit();
+    EXPECT_TRUE(notified(*watcher, listener, seconds(2))) << "the turn's holder notifies";
+    {
+        pqxx::work look(bridge);
+        EXPECT_EQ(look.exec1("select count(*) from api.outbox_claim('cache.invalidate', 100)")[0]
+                      .as<int>(),
+                  2)
+            << "the woken bridge's claim sees both writers' rows";
+    }
+    mark(bridge, "busy");
+
+    pqxx::work cleanup(*first);
+    cleanup.exec0("delete from pms.outbox where payload ->> 'product_id' = '-1'");
+    cleanup.commit();
 }
 
 }  // namespace
