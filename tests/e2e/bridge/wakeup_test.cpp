@@ -74,7 +74,7 @@ void forget_ended_bridges(pqxx::connection& bridge) {
     ADD_FAILURE() << "rows of other bridge sessions stay in pms.outbox_bridges";
 }
 
-TEST(WakeUp, OnlyAWaitingBridgeIsNotifiedAndItWaitsForCommitsInFlight) {
+TEST(WakeUp, OnlyAWaitingBridgeIsNotifiedAndNotWhileACommitIsInFlight) {
     ASSERT_TRUE(wait_outbox_empty(Clock::now() + seconds(10))) << "no bridge may run meanwhile";
     auto writer = owner_connection();
     pqxx::connection bridge(e2e::setting("PMS_BRIDGE_DATABASE_URL"));
