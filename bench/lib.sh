@@ -53,11 +53,12 @@ bench_seed_products() {
 BENCH_PLAIN_LIST_OPTIONS="-c plan_cache_mode=force_generic_plan -c enable_bitmapscan=off"
 
 # What both SQL measurements (bench/api/run, bench/sql/instructions) start from: at least $1
-# products, the plain table (bench/plain-table.sql), a user of its own for the inserts, and in
+# products, the baseline tables (bench/plain-table.sql), a user of its own for the inserts, and in
 # folder $2 each route's plain statement and api function as pgbench scripts: plain_get, fn_get,
-# plain_list, fn_list, plain_post, fn_post, plain_put, fn_put (.sql). Sets bench_user (the seed's
-# big seller, whose newest page the list reads), bench_poster, bench_max_id, and bench_id_min and
-# bench_id_max: the longest run of consecutive seeded ids, because an id never used (a rolled-back
+# plain_list, fn_list, plain_post, ruled_post, fn_post, plain_put, ruled_put, fn_put (.sql), the
+# ruled ones on the table with pms.products' rules. Sets bench_user (the seed's big seller, whose
+# newest page the list reads), bench_poster, bench_max_id, and bench_id_min and bench_id_max: the
+# longest run of consecutive seeded ids, because an id never used (a rolled-back
 # insert) or deleted would be a 404, which is other work.
 bench_sql_setup() {
     local dir=$2
@@ -90,11 +91,16 @@ bench_sql_setup() {
         'select api.list_products(:user, 10, 100, null, 20, null);' >"$dir/fn_list.sql"
     printf '%s\n' "insert into pms_bench_plain.products (user_id, name, description, price, images) values ($bench_poster, 'Bench product', '', 9.99, '{}') returning id;" \
         >"$dir/plain_post.sql"
+    printf '%s\n' "insert into pms_bench_plain.ruled (user_id, name, description, price, images) values ($bench_poster, 'Bench product', '', 9.99, '{}') returning id;" \
+        >"$dir/ruled_post.sql"
     printf '%s\n' "select api.create_product(null, true, $bench_poster, 'Bench product', null, 9.99, null, null);" \
         >"$dir/fn_post.sql"
     printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
         "update pms_bench_plain.products set name = 'Bench product', description = '', price = 19.99, images = '{}', updated_at = now() where id = :id;" \
         >"$dir/plain_put.sql"
+    printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
+        "update pms_bench_plain.ruled set name = 'Bench product', description = '', price = 19.99, images = '{}', updated_at = now() where id = :id;" \
+        >"$dir/ruled_put.sql"
     printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
         "select api.update_product(null, true, :id, 'Bench product', '', 19.99, null, null);" >"$dir/fn_put.sql"
 }

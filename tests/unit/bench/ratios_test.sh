@@ -12,6 +12,9 @@ cat >"$rounds" <<'ROUNDS'
 "get_cached_rps": 500.0, "get_cached_p99_ms": 3.0
 "plain_get_rps": 100.0, "plain_get_p99_ms": 9.0
 "get_random_rps": 90.0, "get_random_errors": 0
+"plain_post_rps": 400.0
+"ruled_post_rps": 200.0
+"fn_post_rps": 100.0
 == round 2 (10s each, 64 connections)
 "static_rps": 2000.0
 "get_cached_rps": 400.0
@@ -31,6 +34,9 @@ expect() {
 expect get_cached_vs_static 0.300
 # 0.9, 1.5, 0.8 -> 0.9
 expect get_random_vs_plain 0.900
+# one function beside both of its baselines, each named for its table
+expect fn_post_vs_plain 0.250
+expect fn_post_vs_ruled 0.500
 # a baseline that no round measured gives 0, not a division by zero
 expect list_vs_plain 0.000
 echo "bench/api/ratios: ok"
