@@ -185,6 +185,7 @@ void expect_every_commit_published_at_once(int writers, int commits, int max_gap
         --writing;
     };
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(writers));
     for (int w = 0; w < writers; ++w) {
         threads.emplace_back(write, static_cast<unsigned>(w + 1));
     }
