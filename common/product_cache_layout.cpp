@@ -23,4 +23,22 @@ void append_invalidation(redis::Connection& redis, std::string_view id, std::str
     redis.append({"DEL", product_key(id)});
 }
 
+std::string list_generation_key(std::string_view user_id) {
+    std::string key = "pms:list-generation:";
+    key += user_id;
+    return key;
+}
+
+std::string list_page_key(std::string_view user_id, std::string_view filters) {
+    std::string key = "pms:list:";
+    key += user_id;
+    key += ':';
+    key += filters;
+    return key;
+}
+
+void append_list_invalidation(redis::Connection& redis, std::string_view user_id) {
+    redis.append({"DEL", list_generation_key(user_id)});
+}
+
 }  // namespace pms::cache

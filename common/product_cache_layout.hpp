@@ -31,4 +31,19 @@ void append_invalidation(redis::Connection& redis, std::string_view id, std::str
                          std::chrono::seconds floor_ttl);
 inline constexpr int kInvalidationReplies = 3;
 
+/// Pages of products (GET /products) are cached for lists of one seller (user_id given), each
+/// under the seller's current generation: a random token that the first reader after an
+/// invalidation draws. A page is stored as the generation it was read under, a newline, and its
+/// JSON; it answers only while that is still the seller's generation. Invalidating a seller's
+/// pages deletes the generation, so a page read before the change, whenever it is stored, never
+/// answers again; readers read the generation before they ask PostgreSQL.
+std::string list_generation_key(std::string_view user_id);
+/// `filters` is the page's canonical query (page_key in fcgi/product_cache.hpp), different for any
+/// two requests that could get different pages.
+std::string list_page_key(std::string_view user_id, std::string_view filters);
+/// Queues the invalidation of the pages of seller `user_id`; the caller reads
+/// kListInvalidationReplies.
+void append_list_invalidation(redis::Connection& redis, std::string_view user_id);
+inline constexpr int kListInvalidationReplies = 1;
+
 }  // namespace pms::cache

@@ -54,7 +54,7 @@ select function_returns('api', 'create_product', array['bigint', 'boolean', 'big
 select function_returns('api', 'get_product', array['bigint'], 'json');
 select function_returns('api', 'list_products', array['bigint', 'numeric', 'numeric', 'text', 'integer', 'text'], 'json');
 select function_returns('api', 'update_product', array['bigint', 'boolean', 'bigint', 'text', 'text', 'numeric', 'text[]', 'text'], 'json');
-select function_returns('api', 'delete_product', array['bigint', 'boolean', 'bigint', 'text'], 'void');
+select function_returns('api', 'delete_product', array['bigint', 'boolean', 'bigint', 'text'], 'bigint');
 select function_returns('api', 'start_image_job', array['bigint', 'text'], 'jsonb');
 select function_returns('api', 'complete_image_job', array['bigint', 'text', 'integer', 'integer', 'bigint', 'text'], 'jsonb');
 select function_returns('api', 'fail_image_job', array['bigint', 'text', 'text'], 'jsonb');

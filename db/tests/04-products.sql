@@ -104,7 +104,8 @@ select throws_ok(
 select is(api.get_product((select id from p))::jsonb, (select product from u), 'a refused update changes nothing');
 
 -- delete_product
-select lives_ok($$select api.delete_product(null, true, (select id from p), 'req-delete')$$, 'delete_product deletes');
+select is(api.delete_product(null, true, (select id from p), 'req-delete'), (select user_id from pms.products where id = (select id from p)),
+          'delete_product deletes and returns the owner');
 select throws_ok($$select api.get_product((select id from p))$$, 'P0002', null, 'the product is gone');
 select is((select count(*)::integer from pms.image_jobs where product_id = (select id from p)), 0, 'its image jobs are gone (cascade)');
 select throws_ok($$select api.delete_product(null, true, (select id from p))$$, 'P0002', null, 'deleting it again: P0002');

@@ -1,7 +1,7 @@
 -- 07-triggers-outbox: outbox events, version and updated_at, the notify trigger, outbox_claim/outbox_delete.
 begin;
 create extension if not exists pgtap;
-select plan(37);
+select plan(40);
 
 create temporary table mark (outbox_id bigint);
 insert into mark select coalesce(max(id), 0) from pms.outbox;
@@ -52,7 +52,8 @@ select is(
 select is((pg_temp.events('image.process') -> 1 ->> 'job_id')::bigint, pg_temp.job(1), 'the second event is the second job');
 select matches(pg_temp.events('image.process') -> 0 ->> 'enqueued_at', '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$',
                'enqueued_at is ISO-8601 UTC');
-select is(pg_temp.events('cache.invalidate'), '[]', 'create: nothing to invalidate');
+select is(pg_temp.events('cache.invalidate'), jsonb_build_array(jsonb_build_object('user_ids', jsonb_build_array((select user_id from t)))),
+          'create: one cache.invalidate naming the seller, whose pages changed, and no product');
 select is(pg_temp.version(), 1::bigint, 'a new product has version 1');
 
 -- update without image change: one invalidation, no job.
@@ -60,16 +61,17 @@ call pg_temp.mark();
 do $$ begin perform api.update_product(null, true, (select product_id from t), 'Renamed', '', 1,
                                        array['http://img.test/0.jpg', 'http://img.test/1.jpg'], 'req-b'); end $$;
 select is(pg_temp.version(), 2::bigint, 'update: version bumped');
-select is(pg_temp.events('cache.invalidate'), jsonb_build_array(jsonb_build_object('product_id', (select product_id from t), 'version', 2)),
-          'update: one cache.invalidate {product_id, version}');
+select is(pg_temp.events('cache.invalidate'),
+          jsonb_build_array(jsonb_build_object('product_id', (select product_id from t), 'version', 2,
+                                               'user_ids', jsonb_build_array((select user_id from t)))),
+          'update: one cache.invalidate {product_id, version, user_ids}');
 select is(pg_temp.events('image.process'), '[]', 'update with the same images: no image.process');
 
 -- a worker's write-back invalidates too.
 call pg_temp.mark();
 do $$ begin perform api.start_image_job(pg_temp.job(0), 'req-w'); end $$;
 select is(pg_temp.version(), 3::bigint, 'job update: the product''s version is bumped');
-select is(pg_temp.events('cache.invalidate'), jsonb_build_array(jsonb_build_object('product_id', (select product_id from t), 'version', 3)),
-          'job update: cache.invalidate with the new version');
+select is(pg_temp.events('cache.invalidate') -> 0 -> 'version', '3', 'job update: cache.invalidate with the new version');
 
 -- update with a changed image: image.process for it; the last invalidation carries the final version
 -- (the supersede touches the product again; pms-bridge only ever raises a version floor, so the
@@ -93,7 +95,9 @@ select ok(
 do $$ begin perform set_config('pms.request_id', '', true); end $$; -- what a DBA's own transaction has
 call pg_temp.mark();
 update pms.products set price = 7 where id = (select product_id from t);
-select is(pg_temp.events('cache.invalidate'), jsonb_build_array(jsonb_build_object('product_id', (select product_id from t), 'version', pg_temp.version())),
+select is(pg_temp.events('cache.invalidate'),
+          jsonb_build_array(jsonb_build_object('product_id', (select product_id from t), 'version', pg_temp.version(),
+                                               'user_ids', jsonb_build_array((select user_id from t)))),
           'direct UPDATE: cache.invalidate');
 call pg_temp.mark();
 update pms.products set images = array['http://img.test/0.jpg', 'http://img.test/1c.jpg'] where id = (select product_id from t);
@@ -106,6 +110,23 @@ select is(
 call pg_temp.mark();
 delete from pms.image_jobs where id = pg_temp.job(1);
 select is(jsonb_array_length(pg_temp.events('cache.invalidate')), 1, 'direct DELETE of a job: cache.invalidate');
+
+-- A DBA giving a product to another seller changes both sellers' pages; a bulk INSERT writes one row.
+create temporary table second_seller as select (api.create_user(null, true, 'second seller') ->> 'id')::bigint as id;
+call pg_temp.mark();
+update pms.products set user_id = (select id from second_seller) where id = (select product_id from t);
+select is(pg_temp.events('cache.invalidate') -> 0 -> 'user_ids',
+          jsonb_build_array((select id from second_seller), (select user_id from t)),
+          'direct UPDATE of the owner: both sellers named, the new one first');
+update pms.products set user_id = (select user_id from t) where id = (select product_id from t);
+call pg_temp.mark();
+insert into pms.products (user_id, name, price)
+select u.id, 'bulk ' || g, 1
+  from generate_series(1, 3) as g
+ cross join (select (api.create_user(null, true, 'bulk seller ' || k) ->> 'id')::bigint as id
+               from generate_series(1, 2) as k) as u;
+select is(jsonb_array_length(pg_temp.events('cache.invalidate')), 1, 'bulk INSERT: one cache.invalidate row for the statement');
+select is(jsonb_array_length(pg_temp.events('cache.invalidate') -> 0 -> 'user_ids'), 2, 'bulk INSERT: each seller named once');
 
 -- updated_at follows the client's fields only; version follows everything.
 update pms.products set updated_at = '2000-01-01 00:00:00+00' where id = (select product_id from t);
@@ -121,8 +142,10 @@ select is((select updated_at from pms.products where id = (select product_id fro
 update v set before = pg_temp.version();
 call pg_temp.mark();
 do $$ begin perform api.delete_product(null, true, (select product_id from t), 'req-d'); end $$;
-select is(pg_temp.events('cache.invalidate') -> -1, jsonb_build_object('product_id', (select product_id from t), 'version', (select before + 1 from v)),
-          'delete: cache.invalidate with version + 1');
+select is(pg_temp.events('cache.invalidate') -> -1,
+          jsonb_build_object('product_id', (select product_id from t), 'version', (select before + 1 from v),
+                             'user_ids', jsonb_build_array((select user_id from t))),
+          'delete: cache.invalidate with version + 1, naming the seller');
 
 -- The wake-up (its rules: 10-outbox-wake.sql).
 select trigger_is('pms', 'outbox', 'outbox_notify', 'pms', 'outbox_notify', 'outbox_notify calls pms.outbox_notify()');

@@ -2,7 +2,7 @@
 -- functions would, keep nothing of a call that failed and everything of the others.
 begin;
 create extension if not exists pgtap;
-select plan(26);
+select plan(27);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
 insert into t (user_id) select (api.create_user(null, true, 'batch tester') ->> 'id')::bigint;
@@ -167,6 +167,9 @@ select is((select count(*) from pms.outbox as o
             where o.topic = 'cache.invalidate' and (o.payload ->> 'product_id')::bigint = (select a from t)),
           (select rows from before_promise),
           'update_products, the caller invalidating: no cache.invalidate row');
+select is((select o.payload from pms.outbox as o where o.topic = 'cache.invalidate' order by o.id desc limit 1),
+          jsonb_build_object('user_ids', jsonb_build_array((select user_id from t))),
+          'update_products, the caller invalidating: one row naming the seller, whose pages it cannot drop before the COMMIT');
 
 select * from finish();
 rollback;

@@ -1,7 +1,10 @@
 -- products_outbox: every committed change of a product invalidates its cache entry.
 
 -- After each UPDATE or DELETE of a product row (by the API, the image job triggers or a DBA), one
--- cache.invalidate outbox row: {"product_id", "version"}. For an UPDATE it is the row's new version;
+-- cache.invalidate outbox row: {"product_id", "version", "user_ids"}. user_ids names the sellers whose
+-- pages of products (the cached lists, docs/architecture.md) changed: the product's owner, and for an
+-- UPDATE that gives the product to another user (only a DBA can) the former owner as well. For an
+-- UPDATE the version is the row's new version;
 -- when a nested touch (image_jobs_touch_product, e.g. a PUT that supersedes jobs) bumps it again
 -- in the same transaction, that UPDATE writes its own row with the newer version, after this one.
 -- pms-bridge only ever raises a product's version floor, so the newest version wins. For a DELETE
@@ -24,10 +27,14 @@ as $$
 begin
     if tg_op = 'DELETE' then
         insert into pms.outbox (topic, payload)
-        values ('cache.invalidate', jsonb_build_object('product_id', old.id, 'version', old.version + 1));
+        values ('cache.invalidate', jsonb_build_object('product_id', old.id, 'version', old.version + 1,
+                                                       'user_ids', jsonb_build_array(old.user_id)));
     elsif current_setting('pms.cache_invalidated_by', true) is distinct from 'caller' then
         insert into pms.outbox (topic, payload)
-        values ('cache.invalidate', jsonb_build_object('product_id', new.id, 'version', new.version));
+        values ('cache.invalidate',
+                jsonb_build_object('product_id', new.id, 'version', new.version, 'user_ids',
+                                   case when new.user_id = old.user_id then jsonb_build_array(new.user_id)
+                                        else jsonb_build_array(new.user_id, old.user_id) end));
     end if;
     return null;
 end;

@@ -364,13 +364,19 @@ Bridge::Delivery Bridge::invalidate_cache(const std::vector<OutboxRow>& rows) {
     std::vector<Invalidation> products;
     products.reserve(rows.size());
     Json::Value product_ids(Json::arrayValue);
+    Json::Value seller_ids(Json::arrayValue);
     for (const OutboxRow& row : rows) {
         if (const auto event = invalidation(row.payload)) {
             products.push_back(*event);
-            add_distinct(product_ids, std::to_string(event->product_id));
+            if (event->product_id != 0) {
+                add_distinct(product_ids, std::to_string(event->product_id));
+            }
+            for (const int64_t seller : event->user_ids) {
+                add_distinct(seller_ids, std::to_string(seller));
+            }
         } else {
             // Retrying cannot fix it; keeping it would block nothing but grow forever.
-            log::error("cache.invalidate payload without product_id; dropped",
+            log::error("cache.invalidate payload names neither a product nor a seller; dropped",
                        {{"outbox_id", Json::Int64(row.id)}, {"payload", row.payload}});
         }
     }
@@ -380,6 +386,7 @@ Bridge::Delivery Bridge::invalidate_cache(const std::vector<OutboxRow>& rows) {
     delivery.ok = true;
     delivery.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
     delivery.ids["products"] = std::move(product_ids);
+    delivery.ids["sellers"] = std::move(seller_ids);
     return delivery;
 }
 

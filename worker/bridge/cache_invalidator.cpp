@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -22,13 +23,17 @@ void RedisCacheInvalidator::connect() {
 }
 
 void RedisCacheInvalidator::invalidate(const std::vector<Invalidation>& events) {
-    // One invalidation per product, at the newest version of the batch.
+    // One invalidation per product, at the newest version of the batch, and one per seller.
     std::map<int64_t, int64_t> newest;
+    std::set<int64_t> sellers;
     for (const Invalidation& event : events) {
-        int64_t& version = newest[event.product_id];
-        version = std::max(version, event.version);
+        if (event.product_id != 0) {
+            int64_t& version = newest[event.product_id];
+            version = std::max(version, event.version);
+        }
+        sellers.insert(event.user_ids.begin(), event.user_ids.end());
     }
-    if (newest.empty()) {
+    if (newest.empty() && sellers.empty()) {
         return;
     }
     if (!connection_) {
@@ -39,9 +44,14 @@ void RedisCacheInvalidator::invalidate(const std::vector<Invalidation>& events) 
             cache::append_invalidation(*connection_, std::to_string(product),
                                        std::to_string(version), floor_ttl_);
         }
+        for (const int64_t seller : sellers) {
+            cache::append_list_invalidation(*connection_, std::to_string(seller));
+        }
         // Read every reply even after an error reply, so the connection stays in step.
         std::string refused;
-        for (size_t i = 0; i < newest.size() * cache::kInvalidationReplies; ++i) {
+        const size_t replies = newest.size() * cache::kInvalidationReplies +
+                               sellers.size() * cache::kListInvalidationReplies;
+        for (size_t i = 0; i < replies; ++i) {
             redis::Reply reply = connection_->read_reply();
             if (reply.is_error() && refused.empty()) {
                 refused = "redis refused a cache invalidation: " + std::string(reply.text());

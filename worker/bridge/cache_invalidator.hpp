@@ -1,7 +1,7 @@
 #pragma once
 /// Cache invalidations to Redis (common/product_cache_layout.hpp): raise each product's version
-/// floor and drop its cached copy, all in one pipeline. The loop sees the interface;
-/// RedisCacheInvalidator is hiredis's.
+/// floor and drop its cached copy, and drop the pages of each seller named, all in one pipeline.
+/// The loop sees the interface; RedisCacheInvalidator is hiredis's.
 
 #include <chrono>
 #include <cstdint>
@@ -16,7 +16,8 @@ namespace pms::bridge {
 
 class CacheInvalidator : public Destination {
 public:
-    /// Invalidates every product given once, at the highest version given for it. Throws
+    /// Invalidates every product given once, at the highest version given for it, and the pages
+    /// of every seller given. Throws
     /// redis::Error when Redis is unreachable (then disconnected) and std::runtime_error when it
     /// refuses a command; either way nothing counts as done.
     virtual void invalidate(const std::vector<Invalidation>& events) = 0;

@@ -18,9 +18,8 @@ bool all_digits(std::string_view text) {
     });
 }
 
-/// A positive integer member as decimal text, whether it was written as a number or a string.
-std::string id_text(const Json::Value& object, const char* name) {
-    const Json::Value& value = object[name];
+/// A positive integer as decimal text, whether it was written as a number or a string.
+std::string id_text(const Json::Value& value) {
     if (value.isIntegral() && value.isInt64() && value.asInt64() > 0) {
         return std::to_string(value.asInt64());
     }
@@ -28,6 +27,19 @@ std::string id_text(const Json::Value& object, const char* name) {
         return value.asString();
     }
     return "";
+}
+
+std::string id_text(const Json::Value& object, const char* name) {
+    return id_text(object[name]);
+}
+
+/// `text` as an id; 0 for "" or a number out of range.
+int64_t id_of(const std::string& text) {
+    try {
+        return text.empty() ? 0 : std::stoll(text);
+    } catch (const std::out_of_range&) {
+        return 0;
+    }
 }
 
 std::optional<Json::Value> parse_object(std::string_view payload) {
@@ -60,19 +72,22 @@ std::optional<Invalidation> invalidation(std::string_view payload) {
     if (!object) {
         return std::nullopt;
     }
-    const std::string id = id_text(*object, "product_id");
-    if (id.empty()) {
+    Invalidation event;
+    event.product_id = id_of(id_text(*object, "product_id"));
+    if (event.product_id != 0) {
+        event.version = id_of(id_text(*object, "version"));
+    }
+    if (const Json::Value& sellers = (*object)["user_ids"]; sellers.isArray()) {
+        for (const Json::Value& seller : sellers) {
+            if (const int64_t user_id = id_of(id_text(seller)); user_id != 0) {
+                event.user_ids.push_back(user_id);
+            }
+        }
+    }
+    if (event.product_id == 0 && event.user_ids.empty()) {
         return std::nullopt;
     }
-    try {
-        Invalidation event;
-        event.product_id = std::stoll(id);
-        const std::string version = id_text(*object, "version");
-        event.version = version.empty() ? 0 : std::stoll(version);
-        return event;
-    } catch (const std::out_of_range&) {
-        return std::nullopt;
-    }
+    return event;
 }
 
 }  // namespace pms::bridge

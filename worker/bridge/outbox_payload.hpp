@@ -1,11 +1,12 @@
 #pragma once
 /// What the bridge makes of outbox payloads: the RabbitMQ message of an image job (message
-/// contract in docs/architecture.md) and the product and version of a cache invalidation.
+/// contract in docs/architecture.md) and what a cache invalidation names.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "worker/amqp/amqp.hpp"
 
@@ -23,14 +24,16 @@ struct ImageEvent {
 /// properties it lacks, because dropping an event is worse than delivering a strange one.
 ImageEvent image_event(std::string payload);
 
-/// A `cache.invalidate` event: the product and the version its change committed.
+/// A `cache.invalidate` event: the product and the version its change committed, and the sellers
+/// whose pages of products changed.
 struct Invalidation {
-    int64_t product_id = 0;
-    int64_t version = 0;  ///< 0 when the payload has none (the copy is still dropped)
+    int64_t product_id = 0;  ///< 0 when the event names no product (a new product's)
+    int64_t version = 0;     ///< 0 when the payload has none (the copy is still dropped)
+    std::vector<int64_t> user_ids;
 };
 
-/// The invalidation of a `cache.invalidate` payload `{"product_id":N,"version":V}`, or nothing
-/// when the payload names no product.
+/// The invalidation of a `cache.invalidate` payload `{"product_id":N,"version":V,"user_ids":[...]}`
+/// (each member may be missing), or nothing when the payload names neither a product nor a seller.
 std::optional<Invalidation> invalidation(std::string_view payload);
 
 }  // namespace pms::bridge

@@ -66,11 +66,25 @@ TEST(Invalidation, MissingVersionStillDropsTheCopy) {
     EXPECT_EQ(event->version, 0);
 }
 
-TEST(Invalidation, PayloadWithoutProductIsNothing) {
+TEST(Invalidation, SellersWithOrWithoutAProduct) {
+    const auto updated = invalidation(R"({"product_id": 12, "version": 3, "user_ids": [4, "5"]})");
+    ASSERT_TRUE(updated);
+    EXPECT_EQ(updated->product_id, 12);
+    EXPECT_EQ(updated->user_ids, (std::vector<int64_t>{4, 5}));
+    // New products: only their sellers' pages changed.
+    const auto created = invalidation(R"({"user_ids": [9, 0, -1, "x", null, 10]})");
+    ASSERT_TRUE(created);
+    EXPECT_EQ(created->product_id, 0);
+    EXPECT_EQ(created->user_ids, (std::vector<int64_t>{9, 10}));
+}
+
+TEST(Invalidation, PayloadWithNeitherProductNorSellerIsNothing) {
     EXPECT_FALSE(invalidation("{}"));
     EXPECT_FALSE(invalidation(R"({"product_id": null})"));
     EXPECT_FALSE(invalidation(R"({"product_id": 0})"));
     EXPECT_FALSE(invalidation(R"({"product_id": "99999999999999999999999"})"));
+    EXPECT_FALSE(invalidation(R"({"user_ids": []})"));
+    EXPECT_FALSE(invalidation(R"({"user_ids": 5})"));
     EXPECT_FALSE(invalidation("garbage"));
 }
 
