@@ -79,6 +79,8 @@ struct Exchange {
     RouteMatch match;  ///< not routed() until routed; a 401 is an early answer to a routed one
     /// The answer: a 404, 405 or 413 known before any handler runs, or the handler's.
     std::optional<Response> response;
+    /// Where the cache holds the answer (the route's Prefetch), "" when it does not.
+    std::string cache_key;
     /// The batch's cache read found no copy: the lane need not ask Redis again.
     bool cache_missed = false;
 };
@@ -117,14 +119,14 @@ void begin(Exchange& exchange, Context& context, Authenticator& authenticator,
         return std::nullopt;
     });
     if (!exchange.response && exchange.match.prefetch != nullptr) {
-        exchange.match.prefetch(context, request, exchange.match.path_parameter);
+        exchange.cache_key =
+            exchange.match.prefetch(context, request, exchange.match.path_parameter);
     }
 }
 
 /// Whether the batch's cache read answered the request: its handler then takes microseconds.
 bool cache_answers(const Exchange& exchange, const ProductCache& cache) {
-    return exchange.match.prefetch != nullptr &&
-           cache.has_prefetched_copy(exchange.match.path_parameter);
+    return !exchange.cache_key.empty() && cache.has_prefetched_copy(exchange.cache_key);
 }
 
 /// Runs the handler of a routed request with `context` (the child's, or a lane's).
@@ -275,7 +277,7 @@ void respond_on_lane(const Group& group, Context& lane) {
     }
     for (Exchange* exchange : group) {
         if (exchange->cache_missed) {
-            lane.cache.remember_miss(exchange->match.path_parameter);
+            lane.cache.remember_miss(exchange->cache_key);
         }
         respond(*exchange, lane);
     }
@@ -308,9 +310,8 @@ void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
             respond(exchange, context);
             finish(exchange, context.metrics, connections);
         } else {
-            exchange.cache_missed =
-                exchange.match.prefetch != nullptr &&
-                context.cache.has_prefetched_miss(exchange.match.path_parameter);
+            exchange.cache_missed = !exchange.cache_key.empty() &&
+                                    context.cache.has_prefetched_miss(exchange.cache_key);
             waiting.push_back(&exchange);
         }
     }

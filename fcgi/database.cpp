@@ -40,12 +40,14 @@ constexpr Statement kStatements[] = {
      "select api.list_products($1::bigint, $2::numeric, $3::numeric, $4, $5::int, $6)::text"},
     {"delete_product", "select api.delete_product($1::bigint, $2::boolean, $3::bigint, $4)::text"},
     // The batch statements: one row per call, in the order of the calls.
+    // The owner (user_id) too: the seller whose cached pages the write changed.
     {"create_products",
      "select r.doc::text, r.product_id, r.version, r.error_sqlstate, r.error_message, "
-     "r.error_detail from api.create_products($1::jsonb) as r order by r.n"},
+     "r.error_detail, r.doc->>'user_id' from api.create_products($1::jsonb) as r order by r.n"},
     {"update_products",
      "select r.doc::text, r.product_id, r.version, r.error_sqlstate, r.error_message, "
-     "r.error_detail from api.update_products($1::jsonb, $2::boolean) as r order by r.n"},
+     "r.error_detail, r.doc->>'user_id' from api.update_products($1::jsonb, $2::boolean) as r "
+     "order by r.n"},
     {"ping", "select ''"},
 };
 
@@ -208,7 +210,7 @@ std::string batch_calls_json(const std::vector<std::vector<Param>>& calls) {
 }
 
 /// A batch statement's rows, one per call: the document, id and version; or, for a call that
-/// failed, nothing there and the SQLSTATE, message and DETAIL after.
+/// failed, nothing there and the SQLSTATE, message and DETAIL after; then the owner.
 std::vector<BatchOutcome> batch_outcomes(const pqxx::result& result, size_t calls) {
     if (result.size() != calls) {
         throw std::logic_error("a batch statement returned " + std::to_string(result.size()) +
@@ -221,7 +223,8 @@ std::vector<BatchOutcome> batch_outcomes(const pqxx::result& result, size_t call
             out.emplace_back(
                 error_for_sqlstate(row[3].c_str(), PgMessage{row[4].c_str(), row[5].c_str()}));
         } else {
-            out.emplace_back(CallResult{row[0].c_str(), row[1].c_str(), row[2].c_str()});
+            out.emplace_back(
+                CallResult{row[0].c_str(), row[1].c_str(), row[2].c_str(), row[6].c_str()});
         }
     }
     return out;
@@ -413,9 +416,10 @@ std::string Database::list_products(const ListFilters& filters) {
     return page.empty() ? std::string() : std::move(page.front().json);
 }
 
-void Database::delete_product(const ProductDeletion& call) {
+std::string Database::delete_product(const ProductDeletion& call) {
     constexpr const char* kStatement = prepared("delete_product");
-    rows(kStatement, arguments(call));
+    std::vector<CallResult> owner = rows(kStatement, arguments(call));
+    return owner.empty() ? std::string() : std::move(owner.front().json);
 }
 
 std::vector<BatchOutcome> Database::create_products(const std::vector<ProductCreation>& calls) {

@@ -21,11 +21,13 @@ class result;
 namespace pms::api {
 
 /// What a statement returned: the JSON that PostgreSQL built and, where the statement returns a
-/// product or a user, its id (for Location) and its version (for the cache).
+/// product or a user, its id (for Location) and its version (for the cache); for a written
+/// product, its owner (whose cached pages changed).
 struct CallResult {
     std::string json;
     std::string id;
     std::string version;
+    std::string user_id;
 };
 
 /// What one call of a batch gave: its result, or the error it raised (as a single call throws it).
@@ -55,7 +57,8 @@ public:
     std::vector<CallResult> get_products(const std::vector<std::string>& ids);
     /// A page of products: the JSON document api.list_products builds.
     std::string list_products(const ListFilters& filters);
-    void delete_product(const ProductDeletion& call);
+    /// Returns the deleted product's owner.
+    std::string delete_product(const ProductDeletion& call);
 
     // The batches: all `calls` run in one transaction, each failing or succeeding on its own.
     // They return one outcome per call, in order, and throw when the batch as a whole fails

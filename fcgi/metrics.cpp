@@ -123,7 +123,8 @@ std::string Metrics::prometheus_text(const std::string_view* route_names,
                std::to_string(cumulative) + "\n";
     }
     out +=
-        "# HELP pms_api_cache_requests_total Product reads answered from Redis (hit) or from "
+        "# HELP pms_api_cache_requests_total Reads of a product or of a seller's page answered "
+        "from Redis (hit) or from "
         "PostgreSQL (miss).\n";
     out += "# TYPE pms_api_cache_requests_total counter\n";
     out += "pms_api_cache_requests_total{result=\"hit\"} " +

@@ -1,8 +1,11 @@
-/// Redis cache-aside for single products, with version floors against stale fills.
+/// Redis cache-aside for single products, with version floors against stale fills, and for
+/// sellers' pages of products, with generations against stale fills.
 #include "fcgi/product_cache.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <utility>
 
 #include "common/log.hpp"
@@ -14,7 +17,57 @@ namespace {
 // Redis is on the request path: a cache that answers slower than this is treated as down.
 constexpr std::chrono::milliseconds kTimeout{200};
 constexpr std::chrono::seconds kRetryInterval{1};
+
+/// Appends `param` to `key` so that no two different lists of params give the same key: each is
+/// its length and its text, or "-" for none.
+void append_param(std::string& key, const Param& param) {
+    if (!param) {
+        key += "-";
+        return;
+    }
+    key += std::to_string(param->size());
+    key += ':';
+    key += *param;
+}
+
+/// A generation nobody drew before: 64 random bits as hex.
+std::string new_generation() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(random()));
+    return text;
+}
+
+/// The page stored under `generation` in `value` ("generation\njson"), or nothing.
+std::optional<std::string> page_of(std::string_view value, std::string_view generation) {
+    if (generation.empty() || value.size() <= generation.size() ||
+        value.substr(0, generation.size()) != generation || value[generation.size()] != '\n') {
+        return std::nullopt;
+    }
+    return std::string(value.substr(generation.size() + 1));
+}
+
 }  // namespace
+
+std::optional<PageKey> page_key(const ListFilters& filters) {
+    if (!filters.user_id) {
+        return std::nullopt;
+    }
+    // As PostgreSQL prints the id: invalidations name sellers so.
+    std::string_view user_id = *filters.user_id;
+    while (user_id.size() > 1 && user_id.front() == '0') {
+        user_id.remove_prefix(1);
+    }
+    std::string query;
+    for (const Param* param : {&filters.min_price, &filters.max_price, &filters.limit,
+                               &filters.cursor, &filters.name_contains}) {
+        append_param(query, *param);
+        query += ';';
+    }
+    PageKey page{std::string(user_id), {}};
+    page.key = cache::list_page_key(page.user_id, query);
+    return page;
+}
 
 ProductCache::ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl)
     : endpoint_(std::move(endpoint)), ttl_(ttl), ttl_text_(std::to_string(ttl.count())) {}
@@ -74,9 +127,17 @@ void ProductCache::prefetch(std::string_view id) {
     }
 }
 
+void ProductCache::prefetch_page(const PageKey& page) {
+    if (std::none_of(prefetching_pages_.begin(), prefetching_pages_.end(),
+                     [&](const PageKey& other) { return other.key == page.key; })) {
+        prefetching_pages_.push_back(page);
+    }
+}
+
 void ProductCache::fetch_prefetched() {
     std::vector<std::string> ids = std::exchange(prefetching_, {});
-    redis::Connection* redis = ids.empty() ? nullptr : connection();
+    std::vector<PageKey> pages = std::exchange(prefetching_pages_, {});
+    redis::Connection* redis = ids.empty() && pages.empty() ? nullptr : connection();
     if (redis == nullptr) {
         return;  // each get() is a miss while Redis is down
     }
@@ -84,11 +145,23 @@ void ProductCache::fetch_prefetched() {
         for (const std::string& id : ids) {
             redis->append({"GET", cache::product_key(id)});
         }
+        // The generation first: a page stored under the generation read before it is current.
+        for (const PageKey& page : pages) {
+            redis->append({"GET", cache::list_generation_key(page.user_id)});
+            redis->append({"GET", page.key});
+        }
         for (std::string& id : ids) {
             redis::Reply reply = redis->read_reply();
             prefetched_.emplace(std::move(id), reply.is_string()
                                                    ? std::optional(std::string(reply.text()))
                                                    : std::nullopt);
+        }
+        for (PageKey& page : pages) {
+            const redis::Reply generation = redis->read_reply();
+            const redis::Reply value = redis->read_reply();
+            prefetched_.emplace(std::move(page.key), generation.is_string() && value.is_string()
+                                                         ? page_of(value.text(), generation.text())
+                                                         : std::nullopt);
         }
     } catch (const redis::Error& error) {
         prefetched_.clear();
@@ -112,7 +185,85 @@ void ProductCache::remember_miss(std::string_view id) {
 
 void ProductCache::end_batch() {
     prefetching_.clear();
+    prefetching_pages_.clear();
     prefetched_.clear();
+}
+
+std::string ProductCache::page(const PageKey& page, bool fresh,
+                               const std::function<std::string()>& read, bool& hit) {
+    hit = false;
+    const auto prefetched = prefetched_.find(page.key);
+    if (!fresh && prefetched != prefetched_.end() && prefetched->second) {
+        hit = true;
+        return *prefetched->second;
+    }
+    redis::Connection* redis = connection();
+    if (redis == nullptr) {
+        return read();
+    }
+    // The seller's generation, drawn anew when there is none (SET NX GET answers the one that
+    // stays), and the stored page unless the batch's read already found none.
+    std::string generation = new_generation();
+    const bool look = !fresh && prefetched == prefetched_.end();
+    try {
+        redis->append({"SET", cache::list_generation_key(page.user_id), generation, "NX", "GET",
+                       "EX", ttl_text_});
+        if (look) {
+            redis->append({"GET", page.key});
+        }
+        const redis::Reply current = redis->read_reply();
+        if (current.is_string()) {
+            generation = current.text();
+        } else if (!current.is_nil()) {
+            generation.clear();  // refused (an old Redis): read, but store nothing
+        }
+        if (look) {
+            const redis::Reply value = redis->read_reply();
+            if (auto copy = value.is_string() ? page_of(value.text(), generation) : std::nullopt) {
+                hit = true;
+                return std::move(*copy);
+            }
+        }
+    } catch (const redis::Error& error) {
+        on_failure(error);
+        return read();
+    }
+    std::string json = read();
+    if (generation.empty()) {
+        return json;
+    }
+    try {
+        std::string value = generation;
+        value += '\n';
+        value += json;
+        redis->command({"SET", page.key, value, "EX", ttl_text_});
+    } catch (const redis::Error& error) {
+        on_failure(error);
+    }
+    return json;
+}
+
+bool ProductCache::invalidate_pages(const std::vector<std::string>& user_ids) {
+    if (user_ids.empty()) {
+        return true;
+    }
+    redis::Connection* redis = connection();
+    if (redis == nullptr) {
+        return false;
+    }
+    try {
+        for (const std::string& user_id : user_ids) {
+            cache::append_list_invalidation(*redis, user_id);
+        }
+        bool all_taken = true;
+        for (size_t i = 0; i < user_ids.size() * cache::kListInvalidationReplies; ++i) {
+            all_taken = !redis->read_reply().is_error() && all_taken;
+        }
+        return all_taken;
+    } catch (const redis::Error& error) {
+        on_failure(error);
+        return false;
+    }
 }
 
 void ProductCache::begin_fill(const std::vector<Fill>& fills) {

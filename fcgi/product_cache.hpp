@@ -1,9 +1,10 @@
 #pragma once
-/// Cache-aside for GET /products/{id} in Redis (layout: common/product_cache_layout.hpp). Redis is
-/// optional at run time: every failure degrades to a miss, and the child reconnects on its own,
-/// at most once a second.
+/// Cache-aside for GET /products/{id} and a seller's pages of GET /products in Redis (layout:
+/// common/product_cache_layout.hpp). Redis is optional at run time: every failure degrades to a
+/// miss, and the child reconnects on its own, at most once a second.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,8 +13,18 @@
 #include <vector>
 
 #include "common/redis.hpp"
+#include "fcgi/api_arguments.hpp"
 
 namespace pms::api {
+
+/// Where a page of products is cached: its seller and its key. Lists of everyone's products are
+/// not cached (every write would invalidate them).
+struct PageKey {
+    std::string user_id;  ///< canonical decimal, as the invalidations name sellers
+    std::string key;      ///< the Redis key: different for any two filters that differ
+};
+/// The page key of `filters` (as parse_list_filters checked them); nothing without a user_id.
+std::optional<PageKey> page_key(const ListFilters& filters);
 
 class ProductCache {
 public:
@@ -27,15 +38,27 @@ public:
     /// a request of the batch will get(), fetch_prefetched() reads them all in one pipelined
     /// round trip, and get() answers from that read until end_batch(). invalidate() drops its
     /// product from it, so a write earlier in the batch is not hidden from a later GET.
+    /// prefetch_page() does the same for a page of products.
     void prefetch(std::string_view id);
+    void prefetch_page(const PageKey& page);
     void fetch_prefetched();
     void end_batch();
-    /// Whether fetch_prefetched() found a copy of `id`, and whether it found none: a request that
-    /// the cache cannot answer goes to a lane (fcgi/lanes.hpp), whose own cache is told of the
-    /// miss so that it does not ask Redis again.
-    bool has_prefetched_copy(std::string_view id) const;
-    bool has_prefetched_miss(std::string_view id) const;
-    void remember_miss(std::string_view id);
+    /// Whether fetch_prefetched() found a copy of `key` (a product id, or a PageKey's key), and
+    /// whether it found none: a request that the cache cannot answer goes to a lane
+    /// (fcgi/lanes.hpp), whose own cache is told of the miss so that it does not ask Redis again.
+    bool has_prefetched_copy(std::string_view key) const;
+    bool has_prefetched_miss(std::string_view key) const;
+    void remember_miss(std::string_view key);
+
+    /// A page of products: the copy fetch_prefetched() found, or else `read()` (PostgreSQL's
+    /// answer) under the seller's generation, stored for the next readers. `fresh` skips the
+    /// copies (Cache-Control: no-cache) but still stores. `hit` says whether a copy answered.
+    /// What `read` throws passes through, and nothing is stored then.
+    std::string page(const PageKey& page, bool fresh, const std::function<std::string()>& read,
+                     bool& hit);
+    /// Drops the cached pages of the sellers `user_ids` (after the COMMIT that changed them);
+    /// whether Redis took it. When it did not, the database's own event does it (pms-bridge).
+    bool invalidate_pages(const std::vector<std::string>& user_ids);
 
     /// A copy read from PostgreSQL at `version`.
     struct Fill {
@@ -81,7 +104,8 @@ private:
     /// Between begin_fill() and finish_fill(): the floor of each watched id (0 without one).
     std::unordered_map<std::string, double> watched_floors_;
     std::vector<std::string> prefetching_;
-    /// What fetch_prefetched() read: the copy, or nothing for a miss.
+    std::vector<PageKey> prefetching_pages_;
+    /// What fetch_prefetched() read, by product id or page key: the copy, or nothing for a miss.
     std::unordered_map<std::string, std::optional<std::string>> prefetched_;
     std::chrono::steady_clock::time_point retry_at_{};
     bool reported_down_ = false;

@@ -28,7 +28,7 @@ constexpr std::array kRoutes = {
     RouteEntry{"POST", "/api/v1/products", "POST /api/v1/products", Access::kWrite, nullptr,
                nullptr, nullptr, handlers::create_products},
     RouteEntry{"GET", "/api/v1/products", "GET /api/v1/products", Access::kRead,
-               handlers::list_products},
+               handlers::list_products, handlers::prefetch_page},
     RouteEntry{"GET", "/api/v1/products/{id}", "GET /api/v1/products/{id}", Access::kRead,
                handlers::get_product, handlers::prefetch_product, handlers::read_products},
     RouteEntry{"PUT", "/api/v1/products/{id}", "PUT /api/v1/products/{id}", Access::kWrite, nullptr,

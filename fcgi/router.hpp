@@ -16,8 +16,10 @@ namespace pms::api {
 using Handler = Response (*)(Context&, const Request&, std::string_view path_parameter);
 
 /// What a route's handler will read from the cache, announced before a batch of requests is
-/// handled so that one round trip serves the whole batch (ProductCache::prefetch).
-using Prefetch = void (*)(Context&, const Request&, std::string_view path_parameter);
+/// handled so that one round trip serves the whole batch (ProductCache::prefetch). Returns the key
+/// the answer is cached under (ProductCache::has_prefetched_copy), "" when the request is not
+/// answered from the cache.
+using Prefetch = std::string (*)(Context&, const Request&, std::string_view path_parameter);
 
 /// What a route's requests that the cache did not answer need from PostgreSQL, read for all of a
 /// batch's requests of that route at once (ProductReads), before their handlers run.

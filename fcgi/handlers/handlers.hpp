@@ -17,8 +17,9 @@ Response create_user(Context& context, const Request& request, std::string_view)
 void create_products(Context& context, std::vector<BatchItem>& items);
 void update_products(Context& context, std::vector<BatchItem>& items);
 Response list_products(Context& context, const Request& request, std::string_view);
+std::string prefetch_page(Context& context, const Request& request, std::string_view);
 Response get_product(Context& context, const Request& request, std::string_view id);
-void prefetch_product(Context& context, const Request& request, std::string_view id);
+std::string prefetch_product(Context& context, const Request& request, std::string_view id);
 void read_products(Context& context, const std::vector<std::string>& ids);
 Response delete_product(Context& context, const Request& request, std::string_view id);
 Response health(Context& context, const Request& request, std::string_view);

@@ -1,4 +1,5 @@
-/// The product routes: create, list, get (through the cache), update, delete.
+/// The product routes: create, list (through the cache), get (through the cache), update, delete.
+#include <algorithm>
 #include <type_traits>
 
 #include "common/product_cache_layout.hpp"
@@ -9,8 +10,58 @@
 
 namespace pms::api::handlers {
 
+namespace {
+
+/// "Cache-Control: no-cache" asks for the database's answer (RFC 9111); it still refreshes the
+/// cache for everyone else.
+bool wants_fresh(const Request& request) {
+    return request.cache_control.find("no-cache") != std::string::npos;
+}
+
+/// Drops the cached pages of the sellers whose products `outcomes` wrote. After the COMMIT: a page
+/// read in between would otherwise be cached anew, old. When Redis does not take it, the
+/// database's cache.invalidate event does it (pms-bridge), a moment later.
+void drop_pages(Context& context, const std::vector<BatchOutcome>& outcomes) {
+    std::vector<std::string> sellers;
+    for (const BatchOutcome& outcome : outcomes) {
+        const auto* product = std::get_if<CallResult>(&outcome);
+        if (product != nullptr &&
+            std::find(sellers.begin(), sellers.end(), product->user_id) == sellers.end()) {
+            sellers.push_back(product->user_id);
+        }
+    }
+    context.cache.invalidate_pages(sellers);
+}
+
+}  // namespace
+
+std::string prefetch_page(Context& context, const Request& request, std::string_view) {
+    if (wants_fresh(request)) {
+        return "";
+    }
+    try {
+        if (const auto page = page_key(parse_list_filters(request.query))) {
+            context.cache.prefetch_page(*page);
+            return page->key;
+        }
+    } catch (const ApiError&) {
+        // Malformed: the handler answers the error.
+    }
+    return "";
+}
+
 Response list_products(Context& context, const Request& request, std::string_view) {
-    return Response::json(200, context.database.list_products(parse_list_filters(request.query)));
+    const ListFilters filters = parse_list_filters(request.query);
+    const auto read = [&] { return context.database.list_products(filters); };
+    const auto page = page_key(filters);
+    if (!page) {
+        return Response::json(200, read());
+    }
+    bool hit = false;
+    Response response =
+        Response::json(200, context.cache.page(*page, wants_fresh(request), read, hit));
+    response.cache = hit ? "HIT" : "MISS";
+    return response;
 }
 
 namespace {
@@ -55,7 +106,9 @@ void create_products(Context& context, std::vector<BatchItem>& items) {
                                    item.request->request_id};
         },
         [&context](const std::vector<ProductCreation>& calls) {
-            return context.database.create_products(calls);
+            std::vector<BatchOutcome> outcomes = context.database.create_products(calls);
+            drop_pages(context, outcomes);
+            return outcomes;
         },
         [](CallResult created) {
             Response response = Response::json(201, std::move(created.json));
@@ -90,25 +143,22 @@ void update_products(Context& context, std::vector<BatchItem>& items) {
                     }
                     return context.cache.invalidate(updated);
                 });
-            return outcomes ? std::move(*outcomes) : context.database.update_products(calls);
+            if (!outcomes) {
+                outcomes = context.database.update_products(calls);
+            }
+            drop_pages(context, *outcomes);
+            return std::move(*outcomes);
         },
         [](CallResult product) { return Response::json(200, std::move(product.json)); });
 }
 
-namespace {
-
-/// "Cache-Control: no-cache" asks for the database's answer (RFC 9111); it still refreshes the
-/// cache for everyone else.
-bool wants_fresh(const Request& request) {
-    return request.cache_control.find("no-cache") != std::string::npos;
-}
-
-}  // namespace
-
-void prefetch_product(Context& context, const Request& request, std::string_view id_segment) {
-    if (!wants_fresh(request) && is_product_id(id_segment)) {
-        context.cache.prefetch(id_segment);
+std::string prefetch_product(Context& context, const Request& request,
+                             std::string_view id_segment) {
+    if (wants_fresh(request) || !is_product_id(id_segment)) {
+        return "";
     }
+    context.cache.prefetch(id_segment);
+    return std::string(id_segment);
 }
 
 void read_products(Context& context, const std::vector<std::string>& id_segments) {
@@ -144,8 +194,10 @@ Response get_product(Context& context, const Request& request, std::string_view 
 
 Response delete_product(Context& context, const Request& request, std::string_view id_segment) {
     const std::string id = parse_product_id(id_segment);
-    context.database.delete_product({actor_of(request), id, request.request_id});
+    const std::string owner =
+        context.database.delete_product({actor_of(request), id, request.request_id});
     context.cache.invalidate(id, cache::kDeletedVersion);
+    context.cache.invalidate_pages({owner});
     Response response;
     response.status = 204;
     return response;

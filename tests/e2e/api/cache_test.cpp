@@ -14,6 +14,7 @@
 
 #include "common/redis.hpp"
 #include "fcgi/product_cache.hpp"
+#include "tests/e2e/api/dba_renames.hpp"
 #include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
 #include "worker/pipeline/gd_image.hpp"
@@ -263,27 +264,7 @@ TEST(BatchedReadsThroughTheApi, EachConcurrentGetGetsItsOwnProduct) {
 TEST(StaleCopyRaceThroughTheApi, TheCacheEndsWithTheLastCommittedState) {
     const std::string id = create_product("name 0");
     const std::string url = api_url() + "/api/v1/products/" + id;
-    std::atomic<bool> writing{true};
-    std::vector<std::thread> readers;
-    readers.reserve(4);
-    for (int r = 0; r < 4; ++r) {
-        readers.emplace_back([&] {
-            while (writing.load()) {
-                get(url);
-            }
-        });
-    }
-    pqxx::connection connection(owner_url());
-    for (int i = 1; i <= 200; ++i) {
-        pqxx::work work(connection);
-        work.exec_params("update pms.products set name = $1 where id = $2",
-                         "name " + std::to_string(i), id);
-        work.commit();
-    }
-    writing.store(false);
-    for (std::thread& reader : readers) {
-        reader.join();
-    }
+    rename_while_reading(url, id, 200);
     const auto settled = time_until(
         id, [](const HttpResponse& r) { return r.json()["product_name"].asString() == "name 200"; },
         seconds(2));

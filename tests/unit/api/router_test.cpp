@@ -23,13 +23,13 @@ TEST(Router, MatchesEachRoute) {
     EXPECT_EQ(pms::api::route_names()[get.index], "GET /api/v1/products/{id}");
 }
 
-TEST(Router, OnlyTheProductReadPrefetchesFromTheCache) {
+TEST(Router, OnlyTheProductReadsPrefetchFromTheCache) {
     EXPECT_EQ(route("GET", "/api/v1/products/42").prefetch, pms::api::handlers::prefetch_product);
     EXPECT_EQ(route("HEAD", "/api/v1/products/42").prefetch, pms::api::handlers::prefetch_product);
+    EXPECT_EQ(route("GET", "/api/v1/products").prefetch, pms::api::handlers::prefetch_page);
     for (const auto& [method, path] :
          {std::pair{"PUT", "/api/v1/products/42"}, std::pair{"DELETE", "/api/v1/products/42"},
-          std::pair{"GET", "/api/v1/products"}, std::pair{"POST", "/api/v1/products"},
-          std::pair{"GET", "/health"}}) {
+          std::pair{"POST", "/api/v1/products"}, std::pair{"GET", "/health"}}) {
         EXPECT_EQ(route(method, path).prefetch, nullptr) << method << " " << path;
     }
 }
