@@ -117,11 +117,29 @@ void Connection::append(const std::string_view* args, size_t count) {
 }
 
 Reply Connection::read_reply() {
+    for (; unanswered_ > 0; --unanswered_) {
+        void* skipped = nullptr;
+        if (redisGetReply(context_.get(), &skipped) != REDIS_OK || skipped == nullptr) {
+            fail("read");
+        }
+        freeReplyObject(skipped);
+    }
     void* raw = nullptr;
     if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
         fail("read");
     }
     return Reply(static_cast<redisReply*>(raw));
+}
+
+void Connection::send_unanswered(std::initializer_list<std::string_view> args) {
+    append(args.begin(), args.size());
+    int done = 0;
+    while (done == 0) {
+        if (redisBufferWrite(context_.get(), &done) != REDIS_OK) {
+            fail("write");
+        }
+    }
+    ++unanswered_;
 }
 
 Reply Connection::command(const std::string_view* args, size_t count) {

@@ -71,7 +71,13 @@ public:
     /// Pipelining: queue commands, then read one reply per queued command.
     void append(std::initializer_list<std::string_view> args) { append(args.begin(), args.size()); }
     void append(const std::vector<std::string_view>& args) { append(args.data(), args.size()); }
+    /// Reads the reply of the oldest command queued (after skipping those sent unanswered).
     Reply read_reply();
+
+    /// Sends a command now whose reply nobody waits for (a cache store that may fail unnoticed):
+    /// the next read skips it, so the caller is not held up by the round trip. Only while no
+    /// appended command's reply is pending.
+    void send_unanswered(std::initializer_list<std::string_view> args);
 
 private:
     struct Free {
@@ -82,6 +88,8 @@ private:
     [[noreturn]] void fail(const char* what) const;
 
     std::unique_ptr<redisContext, Free> context_;
+    /// Replies of send_unanswered() not read yet: they come before any other.
+    size_t unanswered_ = 0;
 };
 
 }  // namespace pms::redis

@@ -81,8 +81,10 @@ struct Exchange {
     std::optional<Response> response;
     /// Where the cache holds the answer (the route's Prefetch), "" when it does not.
     std::string cache_key;
-    /// The batch's cache read found no copy: the lane need not ask Redis again.
+    /// The batch's cache read found no copy: the lane need not ask Redis again. For a page, the
+    /// seller's generation that read found, which the lane stores the page under.
     bool cache_missed = false;
+    std::string cache_generation;
 };
 
 /// Runs one step of a request; an ApiError becomes its error response, anything else a 500 that
@@ -277,7 +279,7 @@ void respond_on_lane(const Group& group, Context& lane) {
     }
     for (Exchange* exchange : group) {
         if (exchange->cache_missed) {
-            lane.cache.remember_miss(exchange->cache_key);
+            lane.cache.remember_miss(exchange->cache_key, exchange->cache_generation);
         }
         respond(*exchange, lane);
     }
@@ -312,6 +314,9 @@ void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
         } else {
             exchange.cache_missed = !exchange.cache_key.empty() &&
                                     context.cache.has_prefetched_miss(exchange.cache_key);
+            if (exchange.cache_missed) {
+                exchange.cache_generation = context.cache.prefetched_generation(exchange.cache_key);
+            }
             waiting.push_back(&exchange);
         }
     }

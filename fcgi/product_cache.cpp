@@ -38,6 +38,15 @@ std::string new_generation() {
     return text;
 }
 
+/// The generation a SET NX GET of `drawn` left: the one it found, `drawn` if it found none, ""
+/// when Redis refused it (then nothing is stored).
+std::string generation_of(const redis::Reply& reply, std::string drawn) {
+    if (reply.is_string()) {
+        return std::string(reply.text());
+    }
+    return reply.is_nil() ? std::move(drawn) : std::string();
+}
+
 /// The page stored under `generation` in `value` ("generation\njson"), or nothing.
 std::optional<std::string> page_of(std::string_view value, std::string_view generation) {
     if (generation.empty() || value.size() <= generation.size() ||
@@ -145,9 +154,13 @@ void ProductCache::fetch_prefetched() {
         for (const std::string& id : ids) {
             redis->append({"GET", cache::product_key(id)});
         }
-        // The generation first: a page stored under the generation read before it is current.
+        // The generation first, drawn when there is none (SET NX GET answers the one that
+        // stays): a page stored under the generation read before it is current.
+        std::vector<std::string> drawn;
+        drawn.reserve(pages.size());
         for (const PageKey& page : pages) {
-            redis->append({"GET", cache::list_generation_key(page.user_id)});
+            redis->append({"SET", cache::list_generation_key(page.user_id),
+                           drawn.emplace_back(new_generation()), "NX", "GET", "EX", ttl_text_});
             redis->append({"GET", page.key});
         }
         for (std::string& id : ids) {
@@ -156,15 +169,17 @@ void ProductCache::fetch_prefetched() {
                                                    ? std::optional(std::string(reply.text()))
                                                    : std::nullopt);
         }
-        for (PageKey& page : pages) {
-            const redis::Reply generation = redis->read_reply();
+        for (size_t i = 0; i < pages.size(); ++i) {
+            std::string generation = generation_of(redis->read_reply(), std::move(drawn[i]));
             const redis::Reply value = redis->read_reply();
-            prefetched_.emplace(std::move(page.key), generation.is_string() && value.is_string()
-                                                         ? page_of(value.text(), generation.text())
-                                                         : std::nullopt);
+            std::optional<std::string> copy =
+                value.is_string() ? page_of(value.text(), generation) : std::nullopt;
+            generations_.emplace(pages[i].key, std::move(generation));
+            prefetched_.emplace(std::move(pages[i].key), std::move(copy));
         }
     } catch (const redis::Error& error) {
         prefetched_.clear();
+        generations_.clear();
         on_failure(error);
     }
 }
@@ -179,21 +194,30 @@ bool ProductCache::has_prefetched_miss(std::string_view id) const {
     return found != prefetched_.end() && !found->second.has_value();
 }
 
-void ProductCache::remember_miss(std::string_view id) {
-    prefetched_.insert_or_assign(std::string(id), std::nullopt);
+std::string ProductCache::prefetched_generation(std::string_view key) const {
+    const auto found = generations_.find(std::string(key));
+    return found != generations_.end() ? found->second : std::string();
+}
+
+void ProductCache::remember_miss(std::string_view key, std::string generation) {
+    prefetched_.insert_or_assign(std::string(key), std::nullopt);
+    if (!generation.empty()) {
+        generations_.insert_or_assign(std::string(key), std::move(generation));
+    }
 }
 
 void ProductCache::end_batch() {
     prefetching_.clear();
     prefetching_pages_.clear();
     prefetched_.clear();
+    generations_.clear();
 }
 
-std::string ProductCache::page(const PageKey& page, bool fresh,
-                               const std::function<std::string()>& read, bool& hit) {
+std::string ProductCache::page(const PageKey& page, const std::function<std::string()>& read,
+                               bool& hit) {
     hit = false;
     const auto prefetched = prefetched_.find(page.key);
-    if (!fresh && prefetched != prefetched_.end() && prefetched->second) {
+    if (prefetched != prefetched_.end() && prefetched->second) {
         hit = true;
         return *prefetched->second;
     }
@@ -201,42 +225,41 @@ std::string ProductCache::page(const PageKey& page, bool fresh,
     if (redis == nullptr) {
         return read();
     }
-    // The seller's generation, drawn anew when there is none (SET NX GET answers the one that
-    // stays), and the stored page unless the batch's read already found none.
-    std::string generation = new_generation();
-    const bool look = !fresh && prefetched == prefetched_.end();
-    try {
-        redis->append({"SET", cache::list_generation_key(page.user_id), generation, "NX", "GET",
-                       "EX", ttl_text_});
-        if (look) {
-            redis->append({"GET", page.key});
-        }
-        const redis::Reply current = redis->read_reply();
-        if (current.is_string()) {
-            generation = current.text();
-        } else if (!current.is_nil()) {
-            generation.clear();  // refused (an old Redis): read, but store nothing
-        }
-        if (look) {
-            const redis::Reply value = redis->read_reply();
-            if (auto copy = value.is_string() ? page_of(value.text(), generation) : std::nullopt) {
-                hit = true;
-                return std::move(*copy);
+    std::string generation = prefetched_generation(page.key);
+    if (generation.empty()) {
+        // Not read with a batch (or Redis was away then): as fetch_prefetched() reads it.
+        const bool look = prefetched == prefetched_.end();
+        try {
+            std::string drawn = new_generation();
+            redis->append({"SET", cache::list_generation_key(page.user_id), drawn, "NX", "GET",
+                           "EX", ttl_text_});
+            if (look) {
+                redis->append({"GET", page.key});
             }
+            generation = generation_of(redis->read_reply(), std::move(drawn));
+            if (look) {
+                const redis::Reply value = redis->read_reply();
+                if (auto copy =
+                        value.is_string() ? page_of(value.text(), generation) : std::nullopt) {
+                    hit = true;
+                    return std::move(*copy);
+                }
+            }
+        } catch (const redis::Error& error) {
+            on_failure(error);
+            return read();
         }
-    } catch (const redis::Error& error) {
-        on_failure(error);
-        return read();
     }
     std::string json = read();
     if (generation.empty()) {
         return json;
     }
+    // Stored without waiting for Redis's answer: the client's answer does not wait for it.
     try {
         std::string value = generation;
         value += '\n';
         value += json;
-        redis->command({"SET", page.key, value, "EX", ttl_text_});
+        redis->send_unanswered({"SET", page.key, value, "EX", ttl_text_});
     } catch (const redis::Error& error) {
         on_failure(error);
     }

@@ -38,7 +38,8 @@ public:
     /// a request of the batch will get(), fetch_prefetched() reads them all in one pipelined
     /// round trip, and get() answers from that read until end_batch(). invalidate() drops its
     /// product from it, so a write earlier in the batch is not hidden from a later GET.
-    /// prefetch_page() does the same for a page of products.
+    /// prefetch_page() does the same for a page of products, and reads (or draws) the seller's
+    /// generation, which a miss needs before it asks PostgreSQL.
     void prefetch(std::string_view id);
     void prefetch_page(const PageKey& page);
     void fetch_prefetched();
@@ -46,16 +47,18 @@ public:
     /// Whether fetch_prefetched() found a copy of `key` (a product id, or a PageKey's key), and
     /// whether it found none: a request that the cache cannot answer goes to a lane
     /// (fcgi/lanes.hpp), whose own cache is told of the miss so that it does not ask Redis again.
+    /// prefetched_generation() is the seller's generation the read found for a page ("" for a
+    /// product), which remember_miss() hands to the lane with the miss.
     bool has_prefetched_copy(std::string_view key) const;
     bool has_prefetched_miss(std::string_view key) const;
-    void remember_miss(std::string_view key);
+    std::string prefetched_generation(std::string_view key) const;
+    void remember_miss(std::string_view key, std::string generation = "");
 
     /// A page of products: the copy fetch_prefetched() found, or else `read()` (PostgreSQL's
-    /// answer) under the seller's generation, stored for the next readers. `fresh` skips the
-    /// copies (Cache-Control: no-cache) but still stores. `hit` says whether a copy answered.
-    /// What `read` throws passes through, and nothing is stored then.
-    std::string page(const PageKey& page, bool fresh, const std::function<std::string()>& read,
-                     bool& hit);
+    /// answer) under the seller's generation, stored for the next readers without waiting for
+    /// Redis. `hit` says whether a copy answered. What `read` throws passes through, and nothing
+    /// is stored then.
+    std::string page(const PageKey& page, const std::function<std::string()>& read, bool& hit);
     /// Drops the cached pages of the sellers `user_ids` (after the COMMIT that changed them);
     /// whether Redis took it. When it did not, the database's own event does it (pms-bridge).
     bool invalidate_pages(const std::vector<std::string>& user_ids);
@@ -105,6 +108,8 @@ private:
     std::unordered_map<std::string, double> watched_floors_;
     std::vector<std::string> prefetching_;
     std::vector<PageKey> prefetching_pages_;
+    /// The generation fetch_prefetched() read for each page key.
+    std::unordered_map<std::string, std::string> generations_;
     /// What fetch_prefetched() read, by product id or page key: the copy, or nothing for a miss.
     std::unordered_map<std::string, std::optional<std::string>> prefetched_;
     std::chrono::steady_clock::time_point retry_at_{};

@@ -57,9 +57,11 @@ Response list_products(Context& context, const Request& request, std::string_vie
     if (!page) {
         return Response::json(200, read());
     }
+    // A fresh read leaves the cache alone: a stored page is never older than the last
+    // invalidation (ProductCache::page), so there is nothing to refresh.
     bool hit = false;
     Response response =
-        Response::json(200, context.cache.page(*page, wants_fresh(request), read, hit));
+        Response::json(200, wants_fresh(request) ? read() : context.cache.page(*page, read, hit));
     response.cache = hit ? "HIT" : "MISS";
     return response;
 }

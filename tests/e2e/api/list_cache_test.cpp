@@ -188,8 +188,6 @@ TEST(PageCache, NoCacheAsksPostgresqlAndListsOfEveryoneAreNotCached) {
         request("GET", page_url(seller), "", "", {{"Cache-Control", "no-cache"}});
     EXPECT_EQ(fresh.header("x-cache"), "MISS");
     EXPECT_EQ(names_of(fresh), Names{"real"});
-    // And it refreshed the copy for everyone else.
-    EXPECT_EQ(names_of(get(page_url(seller))), Names{"real"});
 
     const HttpResponse everyone = get(api_url() + "/api/v1/products?limit=5");
     EXPECT_EQ(everyone.status, 200);
@@ -209,18 +207,22 @@ protected:
         page_ = *api::page_key(filters_);
     }
 
-    /// The page through `cache`, read as `json` from "PostgreSQL" while `meanwhile` runs.
+    /// The page through `cache`, read as `json` from "PostgreSQL" while `meanwhile` runs. The
+    /// store is sent without waiting for Redis; a round trip after it makes sure Redis took it, so
+    /// that the order of the steps is the test's, not the sockets'.
     std::string read(
         api::ProductCache& cache, const std::string& json,
         const std::function<void()>& meanwhile = [] {}) {
         bool hit = false;
-        return cache.page(
-            page_, false,
+        std::string page = cache.page(
+            page_,
             [&] {
                 meanwhile();
                 return json;
             },
             hit);
+        cache.ping();
+        return page;
     }
 
     api::ProductCache reader_;
@@ -249,6 +251,7 @@ TEST_F(StalePageRace, ALateStoreOfAnOldPageIsNeverServed) {
                        EXPECT_EQ(read(writer_, "new"), "new");
                    }),
               "old");
+    reader_.ping();  // the store is sent without waiting: a round trip after it has it done
     EXPECT_EQ(read(writer_, "newest"), "newest");
 }
 
