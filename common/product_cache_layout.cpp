@@ -41,4 +41,10 @@ void append_list_invalidation(redis::Connection& redis, std::string_view user_id
     redis.append({"DEL", list_generation_key(user_id)});
 }
 
+void append_list_freeze(redis::Connection& redis, std::string_view user_id,
+                        std::chrono::seconds duration) {
+    redis.append({"SET", list_generation_key(user_id), kFrozenGeneration, "EX",
+                  std::to_string(duration.count())});
+}
+
 }  // namespace pms::cache

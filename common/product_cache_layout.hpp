@@ -45,5 +45,14 @@ std::string list_page_key(std::string_view user_id, std::string_view filters);
 /// kListInvalidationReplies.
 void append_list_invalidation(redis::Connection& redis, std::string_view user_id);
 inline constexpr int kListInvalidationReplies = 1;
+/// Queues a freeze of the pages of seller `user_id` for `duration`, for a writer about to commit
+/// a change of them: the generation becomes kFrozenGeneration, under which no page answers and
+/// none is stored. The writer invalidates after its COMMIT, which ends the freeze; a writer that
+/// dies first leaves a freeze that ends by itself, after its COMMIT. The caller reads
+/// kListFreezeReplies.
+void append_list_freeze(redis::Connection& redis, std::string_view user_id,
+                        std::chrono::seconds duration);
+inline constexpr std::string_view kFrozenGeneration = "frozen";
+inline constexpr int kListFreezeReplies = 1;
 
 }  // namespace pms::cache

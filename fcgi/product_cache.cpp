@@ -17,6 +17,8 @@ namespace {
 // Redis is on the request path: a cache that answers slower than this is treated as down.
 constexpr std::chrono::milliseconds kTimeout{200};
 constexpr std::chrono::seconds kRetryInterval{1};
+/// A freeze of a seller's pages outlasts any COMMIT that it comes before.
+constexpr std::chrono::seconds kPageFreeze{10};
 
 /// Appends `param` to `key` so that no two different lists of params give the same key: each is
 /// its length and its text, or "-" for none.
@@ -42,7 +44,7 @@ std::string new_generation() {
 /// when Redis refused it (then nothing is stored).
 std::string generation_of(const redis::Reply& reply, std::string drawn) {
     if (reply.is_string()) {
-        return std::string(reply.text());
+        return reply.text() == cache::kFrozenGeneration ? std::string() : std::string(reply.text());
     }
     return reply.is_nil() ? std::move(drawn) : std::string();
 }
@@ -381,7 +383,7 @@ bool ProductCache::fill(std::string_view id, const std::string& json, std::strin
 }
 
 void ProductCache::invalidate(std::string_view id, std::string_view version) {
-    invalidate({Invalidation{std::string(id), std::string(version)}});
+    invalidate({Invalidation{std::string(id), std::string(version), {}}});
 }
 
 bool ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
@@ -398,11 +400,21 @@ bool ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
     }
     try {
         // The floor lives as long as a cached copy could: a reader never takes longer.
+        std::vector<std::string_view> sellers;
         for (const Invalidation& invalidation : invalidations) {
             cache::append_invalidation(*redis, invalidation.id, invalidation.version, ttl_);
+            if (!invalidation.user_id.empty() &&
+                std::find(sellers.begin(), sellers.end(), invalidation.user_id) == sellers.end()) {
+                sellers.push_back(invalidation.user_id);
+            }
+        }
+        for (const std::string_view seller : sellers) {
+            cache::append_list_freeze(*redis, seller, kPageFreeze);
         }
         bool all_taken = true;
-        for (size_t i = 0; i < invalidations.size() * cache::kInvalidationReplies; ++i) {
+        const size_t replies = invalidations.size() * cache::kInvalidationReplies +
+                               sellers.size() * cache::kListFreezeReplies;
+        for (size_t i = 0; i < replies; ++i) {
             all_taken = !redis->read_reply().is_error() && all_taken;
         }
         return all_taken;

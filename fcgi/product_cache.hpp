@@ -86,10 +86,13 @@ public:
     /// Drops the cached copy and raises the floor to `version` (the one just committed, or about
     /// to be: a floor above the committed version only keeps the product out of the cache).
     void invalidate(std::string_view id, std::string_view version);
-    /// The same for several products, in one round trip; whether Redis took every one.
+    /// The same for several products, in one round trip; whether Redis took every one. Those
+    /// with a user_id also freeze their seller's pages (common/product_cache_layout.hpp) until
+    /// invalidate_pages() after the COMMIT.
     struct Invalidation {
         std::string id;
         std::string version;
+        std::string user_id;
     };
     bool invalidate(const std::vector<Invalidation>& invalidations);
 

@@ -17,10 +17,10 @@
 -- and most of pms-bridge's work (bench/RESULTS.md). A caller that cannot keep the promise rolls
 -- back and calls again without it. If it dies between the floors and its COMMIT, nothing is wrong:
 -- a floor above the committed version only keeps that product out of the cache until a newer
--- version commits or the floor expires. The cached pages of products (lists) cannot be invalidated
--- before the COMMIT (a reader in between would cache the old page anew), so pms-api deletes them
--- right after it; for when it cannot (it died, Redis was away), the call still writes one
--- cache.invalidate row {"user_ids": [...]} naming the sellers of the updated products.
+-- version commits or the floor expires. The promise covers the sellers' cached pages of products too:
+-- pms-api freezes them before its COMMIT (no page is read from or stored in the cache meanwhile) and
+-- drops them after it; a freeze that a dead pms-api leaves ends by itself, seconds later
+-- (common/product_cache_layout.hpp).
 -- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
 -- has more than 1000 elements.
 create or replace function api.update_products(p_calls jsonb, p_caller_invalidates boolean default false)
@@ -33,18 +33,7 @@ set search_path = pms, pg_temp
 as $$
     select pg_catalog.set_config('pms.cache_invalidated_by', case when p_caller_invalidates then 'caller' else '' end,
                                  true);
-    with updated as materialized (
-        select * from pms.run_batch(p_calls, 'pms.update_products', true)
-    ),
-    lists as (
-        insert into pms.outbox (topic, payload)
-        select 'cache.invalidate', jsonb_build_object('user_ids', jsonb_agg(distinct p.user_id))
-          from updated as u
-          join pms.products as p on p.id = u.product_id
-         where p_caller_invalidates
-        having count(*) > 0
-    )
-    select * from updated;
+    select * from pms.run_batch(p_calls, 'pms.update_products', true);
 $$;
 
 revoke execute on function api.update_products(jsonb, boolean) from public;

@@ -131,16 +131,17 @@ void update_products(Context& context, std::vector<BatchItem>& items) {
         },
         [&context](const std::vector<ProductUpdate>& calls) {
             // The cache entries are invalidated before the COMMIT, at the versions about to be
-            // committed, so that no client sees the old copy after its PUT's answer, and no
-            // cache.invalidate event is needed (api.update_products says why that is safe). When
-            // Redis cannot take them, the batch runs again and the database's events (pms-bridge)
-            // invalidate once Redis is back.
+            // committed, and the sellers' pages frozen until they are dropped after it, so that
+            // no client sees an old copy or page after its PUT's answer, and no cache.invalidate
+            // event is needed (api.update_products says why that is safe). When Redis cannot take
+            // them, the batch runs again and the database's events (pms-bridge) invalidate once
+            // Redis is back.
             auto outcomes = context.database.update_products(
                 calls, [&context](const std::vector<BatchOutcome>& results) {
                     std::vector<ProductCache::Invalidation> updated;
                     for (const BatchOutcome& outcome : results) {
                         if (const auto* product = std::get_if<CallResult>(&outcome)) {
-                            updated.push_back({product->id, product->version});
+                            updated.push_back({product->id, product->version, product->user_id});
                         }
                     }
                     return context.cache.invalidate(updated);

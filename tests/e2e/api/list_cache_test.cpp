@@ -255,6 +255,19 @@ TEST_F(StalePageRace, ALateStoreOfAnOldPageIsNeverServed) {
     EXPECT_EQ(read(writer_, "newest"), "newest");
 }
 
+// A PUT freezes its sellers' pages with its products' floors before its COMMIT, and drops them
+// after it: in between, no page answers and none is stored, so a pms-api that dies after its
+// COMMIT leaves no page older than it behind once the freeze ends.
+TEST_F(StalePageRace, APutsFreezeKeepsPagesOutOfTheCacheUntilItsDrop) {
+    EXPECT_EQ(read(reader_, "old"), "old");
+    ASSERT_TRUE(writer_.invalidate({{filters_.user_id.value_or(""), "1", page_.user_id}}));
+    EXPECT_EQ(read(reader_, "during the commit"), "during the commit");
+    EXPECT_EQ(read(reader_, "still during it"), "still during it") << "a page was stored";
+    writer_.invalidate_pages({page_.user_id});
+    EXPECT_EQ(read(reader_, "after"), "after");
+    EXPECT_EQ(read(writer_, "never read"), "after");
+}
+
 TEST_F(StalePageRace, AnInvalidationAfterTheStoreDropsThePage) {
     EXPECT_EQ(read(reader_, "old"), "old");
     writer_.invalidate_pages({page_.user_id});
