@@ -81,18 +81,6 @@ Level parse_level(std::string_view text) {
                                 std::string(text) + "'");
 }
 
-void append_time(std::string& out) {
-    timespec now{};
-    clock_gettime(CLOCK_REALTIME, &now);
-    tm utc{};
-    gmtime_r(&now.tv_sec, &utc);
-    char buffer[40];
-    const size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-    out.append(buffer, length);
-    std::snprintf(buffer, sizeof buffer, ".%03ldZ", now.tv_nsec / 1000000);
-    out += buffer;
-}
-
 /// The shortest text that reads back as `number` (jsoncpp's writer costs more than the rest of
 /// a request's log line, and every request line has a duration).
 void append_real(std::string& out, double number) {
@@ -171,7 +159,7 @@ void write(Level level, std::string_view message, Fields fields) {
     std::string line;
     line.reserve(256);
     line += "{\"time\":\"";
-    append_time(line);
+    append_time(line, std::chrono::system_clock::now());
     line += "\",\"level\":\"";
     line += name_of(level);
     line += "\",\"program\":";
@@ -208,6 +196,20 @@ HeldLines::HeldLines() {
 HeldLines::~HeldLines() {
     write_held();
     holding = false;
+}
+
+void append_time(std::string& out, std::chrono::system_clock::time_point at) {
+    const auto since_epoch = at.time_since_epoch();
+    const time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000;
+    tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buffer[40];
+    const size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+    out.append(buffer, length);
+    std::snprintf(buffer, sizeof buffer, ".%03lldZ", static_cast<long long>(millis));
+    out += buffer;
 }
 
 }  // namespace pms::log

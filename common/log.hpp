@@ -4,7 +4,9 @@
 
 #include <json/value.h>
 
+#include <chrono>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -23,6 +25,8 @@ void init(const char* program, std::string_view level);
 void set_request_id(std::string_view request_id);
 
 bool enabled(Level level);
+/// Appends `at` as log lines give their time: ISO 8601, UTC, milliseconds.
+void append_time(std::string& out, std::chrono::system_clock::time_point at);
 void write(Level level, std::string_view message, Fields fields);
 
 /// While one lives, this thread's lines are held and written together, in one system call per

@@ -92,6 +92,7 @@ LatencyResult measure_latency(const LatencySettings& settings) {
     std::vector<std::thread> writers;
     writers.reserve(static_cast<size_t>(settings.writers));
     const auto start = Clock::now();
+    const auto wall_start = std::chrono::system_clock::now();
     for (int w = 0; w < settings.writers; ++w) {
         writers.emplace_back([&, w] {
             std::vector<Event> mine = write_paced(settings, w);
@@ -119,6 +120,7 @@ LatencyResult measure_latency(const LatencySettings& settings) {
     result.achieved_events_per_s = static_cast<double>(committed.size()) / seconds;
     std::vector<double> latencies;
     latencies.reserve(committed.size());
+    Clock::time_point slowest_at = start;
     for (const Event& event : committed) {
         const auto found = first_arrival.find(event.job);
         if (found == first_arrival.end()) {
@@ -127,11 +129,17 @@ LatencyResult measure_latency(const LatencySettings& settings) {
         }
         latencies.push_back(
             std::chrono::duration<double, std::milli>(found->second - event.at).count());
+        if (latencies.back() > result.max_ms) {
+            result.max_ms = latencies.back();
+            slowest_at = event.at;
+        }
     }
+    result.slowest_committed_at =
+        wall_start +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(slowest_at - start);
     std::sort(latencies.begin(), latencies.end());
     result.p50_ms = percentile(latencies, 0.50);
     result.p99_ms = percentile(latencies, 0.99);
-    result.max_ms = latencies.empty() ? 0 : latencies.back();
     return result;
 }
 

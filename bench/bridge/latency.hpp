@@ -27,6 +27,8 @@ struct LatencyResult {
     double p50_ms = 0;
     double p99_ms = 0;
     double max_ms = 0;
+    /// When the slowest event committed, by the wall clock: where to look in the bridges' logs.
+    std::chrono::system_clock::time_point slowest_committed_at;
 };
 
 LatencyResult measure_latency(const LatencySettings& settings);

@@ -20,6 +20,7 @@
 #include "bench/bridge/latency.hpp"
 #include "bench/bridge/notify_scheme.hpp"
 #include "bench/bridge/writers.hpp"
+#include "common/log.hpp"
 #include "tests/e2e/bridge/work_queue.hpp"
 
 namespace pms::bridge_bench {
@@ -63,6 +64,12 @@ std::string environment(const char* name) {
                                  " is not set: load the stack's pms.env (bench/bridge/run does)");
     }
     return value;
+}
+
+std::string wall_time(std::chrono::system_clock::time_point at) {
+    std::string text;
+    log::append_time(text, at);
+    return text;
 }
 
 void progress(const std::string& line) {
@@ -227,7 +234,9 @@ private:
                      " bridge(s): " + std::to_string(result.achieved_events_per_s) +
                      " events/s, p50 " + std::to_string(result.p50_ms) + " ms, p99 " +
                      std::to_string(result.p99_ms) + " ms, max " + std::to_string(result.max_ms) +
-                     " ms, lost " + std::to_string(result.lost));
+                     " ms, lost " + std::to_string(result.lost) + "; the slowest committed at " +
+                     wall_time(result.slowest_committed_at) + " (bridge logs in " +
+                     options_.log_dir + ")");
             results["bridge_p50_ms" + c.suffix] = round_to(result.p50_ms, 2);
             results["bridge_p99_ms" + c.suffix] = round_to(result.p99_ms, 2);
             results["bridge_max_ms" + c.suffix] = round_to(result.max_ms, 2);

@@ -152,10 +152,14 @@ void Bridge::run() {
             wait(Clock::now());
             continue;
         }
-        if (go_idle(Clock::now())) {
+        // One instant for both: had the retry of the idle mark come due between two readings of
+        // the clock, go_idle would have waited for it and next_wake passed it by, and a busy
+        // bridge, which no writer wakes, slept a whole slice (bench/bridge: a second's stall).
+        const auto idle_at = Clock::now();
+        if (go_idle(idle_at)) {
             continue;  // the last look before waiting
         }
-        wait(next_wake(Clock::now()));
+        wait(next_wake(idle_at));
     }
     systemd::notify("STOPPING=1");
     log::info("pms-bridge stopping");
@@ -422,7 +426,8 @@ Bridge::Clock::time_point Bridge::next_wake(Clock::time_point now) const {
         consider(!connected, topic->connection.retry_at);
         consider(outbox_ && connected && topic->pending, topic->retry_at);
     }
-    consider(outbox_ && !idle_ && idle_marking_.retry_at > now, idle_marking_.retry_at);
+    // A busy bridge is woken by nobody: it waits no longer than its next try to mark itself idle.
+    consider(outbox_ && !idle_, idle_marking_.retry_at);
     consider(true, watchdog_.due());
     return std::max(wake, now);
 }

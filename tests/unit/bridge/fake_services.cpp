@@ -84,7 +84,7 @@ public:
     }
 
     bool wait_for_notification(milliseconds timeout) override {
-        database_.calls.push_back({Call::Kind::kWait, id_, "", 0, false, Clock::now()});
+        database_.calls.push_back({Call::Kind::kWait, id_, "", 0, false, Clock::now(), timeout});
         if (database_.during_wait) {
             database_.during_wait();
         }

@@ -38,6 +38,7 @@ struct Call {
     size_t rows = 0;
     bool busy = false;
     Clock::time_point at;
+    std::chrono::milliseconds timeout{0};  ///< kWait: the longest it would have waited
 };
 
 /// The outbox as PostgreSQL keeps it, shared by every session a bridge opens.
