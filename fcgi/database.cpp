@@ -43,7 +43,8 @@ constexpr Statement kStatements[] = {
     // The owner (user_id) too: the seller whose cached pages the write changed.
     {"create_products",
      "select r.doc::text, r.product_id, r.version, r.error_sqlstate, r.error_message, "
-     "r.error_detail, r.doc->>'user_id' from api.create_products($1::jsonb) as r order by r.n"},
+     "r.error_detail, r.doc->>'user_id' from api.create_products($1::jsonb, $2::boolean) as r "
+     "order by r.n"},
     {"update_products",
      "select r.doc::text, r.product_id, r.version, r.error_sqlstate, r.error_message, "
      "r.error_detail, r.doc->>'user_id' from api.update_products($1::jsonb, $2::boolean) as r "
@@ -422,9 +423,11 @@ std::string Database::delete_product(const ProductDeletion& call) {
     return owner.empty() ? std::string() : std::move(owner.front().json);
 }
 
-std::vector<BatchOutcome> Database::create_products(const std::vector<ProductCreation>& calls) {
+std::vector<BatchOutcome> Database::create_products(const std::vector<ProductCreation>& calls,
+                                                    bool pages_frozen) {
     constexpr const char* kStatement = prepared("create_products");
-    return *batch(kStatement, batch_arguments(calls), {}, nullptr);
+    const Param caller_invalidates = text(pages_frozen);
+    return *batch(kStatement, batch_arguments(calls), {caller_invalidates}, nullptr);
 }
 
 std::vector<BatchOutcome> Database::update_products(const std::vector<ProductUpdate>& calls) {

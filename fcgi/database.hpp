@@ -64,7 +64,10 @@ public:
     // They return one outcome per call, in order, and throw when the batch as a whole fails
     // (then nothing of it is kept).
 
-    std::vector<BatchOutcome> create_products(const std::vector<ProductCreation>& calls);
+    /// `pages_frozen`: the caller froze the cached pages of every seller the calls may give
+    /// products to, and drops them after this returns, so the database writes no event for them.
+    std::vector<BatchOutcome> create_products(const std::vector<ProductCreation>& calls,
+                                              bool pages_frozen);
     std::vector<BatchOutcome> update_products(const std::vector<ProductUpdate>& calls);
     /// The same, for a caller that invalidates the cache entries of the updated products itself:
     /// `invalidate` runs on the outcomes between the statement and its COMMIT, and when it

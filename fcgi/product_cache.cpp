@@ -17,8 +17,9 @@ namespace {
 // Redis is on the request path: a cache that answers slower than this is treated as down.
 constexpr std::chrono::milliseconds kTimeout{200};
 constexpr std::chrono::seconds kRetryInterval{1};
-/// A freeze of a seller's pages outlasts any COMMIT that it comes before.
-constexpr std::chrono::seconds kPageFreeze{10};
+/// A freeze of a seller's pages outlasts any COMMIT that it comes before: a POST freezes before its
+/// statement, which pms_api's statement_timeout (10 s, migration 0011) ends first.
+constexpr std::chrono::seconds kPageFreeze{30};
 
 /// Appends `param` to `key` so that no two different lists of params give the same key: each is
 /// its length and its text, or "-" for none.
@@ -387,10 +388,24 @@ void ProductCache::invalidate(std::string_view id, std::string_view version) {
 }
 
 bool ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
+    std::vector<std::string_view> sellers;
     for (const Invalidation& invalidation : invalidations) {
         prefetched_.erase(invalidation.id);
+        if (!invalidation.user_id.empty() &&
+            std::find(sellers.begin(), sellers.end(), invalidation.user_id) == sellers.end()) {
+            sellers.push_back(invalidation.user_id);
+        }
     }
-    if (invalidations.empty()) {
+    return write_invalidations(invalidations, sellers);
+}
+
+bool ProductCache::freeze_pages(const std::vector<std::string>& user_ids) {
+    return write_invalidations({}, {user_ids.begin(), user_ids.end()});
+}
+
+bool ProductCache::write_invalidations(const std::vector<Invalidation>& products,
+                                       const std::vector<std::string_view>& sellers) {
+    if (products.empty() && sellers.empty()) {
         return true;
     }
     redis::Connection* redis = connection();
@@ -400,19 +415,14 @@ bool ProductCache::invalidate(const std::vector<Invalidation>& invalidations) {
     }
     try {
         // The floor lives as long as a cached copy could: a reader never takes longer.
-        std::vector<std::string_view> sellers;
-        for (const Invalidation& invalidation : invalidations) {
-            cache::append_invalidation(*redis, invalidation.id, invalidation.version, ttl_);
-            if (!invalidation.user_id.empty() &&
-                std::find(sellers.begin(), sellers.end(), invalidation.user_id) == sellers.end()) {
-                sellers.push_back(invalidation.user_id);
-            }
+        for (const Invalidation& product : products) {
+            cache::append_invalidation(*redis, product.id, product.version, ttl_);
         }
         for (const std::string_view seller : sellers) {
             cache::append_list_freeze(*redis, seller, kPageFreeze);
         }
         bool all_taken = true;
-        const size_t replies = invalidations.size() * cache::kInvalidationReplies +
+        const size_t replies = products.size() * cache::kInvalidationReplies +
                                sellers.size() * cache::kListFreezeReplies;
         for (size_t i = 0; i < replies; ++i) {
             all_taken = !redis->read_reply().is_error() && all_taken;

@@ -95,11 +95,17 @@ public:
         std::string user_id;
     };
     bool invalidate(const std::vector<Invalidation>& invalidations);
+    /// Freezes the pages of the sellers `user_ids` alone, for a writer about to change them
+    /// without any cached product (a POST); whether Redis took every freeze.
+    bool freeze_pages(const std::vector<std::string>& user_ids);
 
     /// A round trip to Redis; nothing when it is down.
     std::optional<std::chrono::microseconds> ping();
 
 private:
+    /// Raises the floors of `products` and freezes the pages of `sellers`, in one round trip.
+    bool write_invalidations(const std::vector<Invalidation>& products,
+                             const std::vector<std::string_view>& sellers);
     redis::Connection* connection();
     void on_failure(const redis::Error& error);
 

@@ -8,9 +8,15 @@
 -- document, or the error that element's call raised (SQLSTATE, message, DETAIL, as
 -- api.create_product raises it) with nothing of it kept; the others share the commit
 -- (pms.run_batch says how).
+--
+-- p_caller_invalidates: the caller promises that it froze, before this call, the cached pages of
+-- every seller the call may give products to, and that it drops them after its COMMIT (pms-api
+-- does both in Redis: common/product_cache_layout.hpp). The INSERT then writes no cache.invalidate
+-- outbox row (pms.products_outbox_insert), and with it no wake-up of pms-bridge. If the caller dies
+-- after its COMMIT, the freeze ends by itself seconds later and readers read the committed rows.
 -- Errors raised for the whole call: 22023 invalid_parameter_value when p_calls is not an array or
 -- has more than 1000 elements.
-create or replace function api.create_products(p_calls jsonb)
+create or replace function api.create_products(p_calls jsonb, p_caller_invalidates boolean default false)
 returns table (n integer, product_id bigint, version bigint, doc json, error_sqlstate text, error_message text,
                error_detail text)
 language sql
@@ -18,8 +24,10 @@ volatile
 security definer
 set search_path = pms, pg_temp
 as $$
+    select pg_catalog.set_config('pms.cache_invalidated_by', case when p_caller_invalidates then 'caller' else '' end,
+                                 true);
     select * from pms.run_batch(p_calls, 'pms.insert_products', false);
 $$;
 
-revoke execute on function api.create_products(jsonb) from public;
-grant execute on function api.create_products(jsonb) to pms_api;
+revoke execute on function api.create_products(jsonb, boolean) from public;
+grant execute on function api.create_products(jsonb, boolean) to pms_api;

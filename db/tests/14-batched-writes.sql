@@ -2,7 +2,7 @@
 -- functions would, keep nothing of a call that failed and everything of the others.
 begin;
 create extension if not exists pgtap;
-select plan(26);
+select plan(28);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
 insert into t (user_id) select (api.create_user(null, true, 'batch tester') ->> 'id')::bigint;
@@ -162,9 +162,20 @@ select is((select r.doc ->> 'product_name'
              from api.update_products(format('[[null, "true", "%s", "invalidated by the caller", null, "1", null, null]]',
                                              (select a from t))::jsonb, true) as r),
           'invalidated by the caller', 'update_products, the caller invalidating: the document');
+select is((select r.doc ->> 'product_name'
+             from api.create_products(format('[[null, "true", "%s", "created by a caller who froze the pages", null, "1", null, null]]',
+                                             (select user_id from t))::jsonb, true) as r),
+          'created by a caller who froze the pages', 'create_products, the caller invalidating: the document');
 select is((select count(*) from pms.outbox as o where o.topic = 'cache.invalidate'),
           (select rows from before_promise),
-          'update_products, the caller invalidating: no cache.invalidate row, neither for the product nor for its seller''s pages');
+          'the callers invalidating: no cache.invalidate row, neither for the updated product nor for the sellers'' pages');
+create temporary table with_image as
+    select c.product_id
+      from api.create_products(format('[[null, "true", "%s", "with an image", null, "1", "{http://img.example/a.jpg}", null]]',
+                                      (select user_id from t))::jsonb, true) as c;
+select is((select count(*) from pms.outbox as o
+            where o.topic = 'image.process' and (o.payload ->> 'product_id')::bigint = (select product_id from with_image)),
+          1::bigint, 'create_products, the caller invalidating: its image job is still announced');
 
 select * from finish();
 rollback;

@@ -6,9 +6,9 @@
 -- sellers' cached pages (docs/architecture.md). A statement trigger, so that a batch of creates
 -- (api.create_products) or a bulk load writes one row, not one per product.
 --
--- pms-api deletes the pages of its own creates itself right after its COMMIT, so that a client
--- sees its product in the next page it asks for; this row is what still deletes them when pms-api
--- dies between its COMMIT and that, or Redis was away at that moment.
+-- None in a transaction whose caller keeps the pages right itself: api.create_products with
+-- p_caller_invalidates (pms.cache_invalidated_by 'caller'), as pms-api calls it when it froze the
+-- sellers' pages in Redis before the call; it drops them after its COMMIT.
 create or replace function pms.products_outbox_insert()
 returns trigger
 language plpgsql
@@ -16,6 +16,9 @@ security definer
 set search_path = pms, pg_temp
 as $$
 begin
+    if current_setting('pms.cache_invalidated_by', true) = 'caller' then
+        return null;
+    end if;
     insert into pms.outbox (topic, payload)
     select 'cache.invalidate', jsonb_build_object('user_ids', jsonb_agg(distinct n.user_id))
       from new_products as n

@@ -21,16 +21,36 @@ bool wants_fresh(const Request& request) {
 /// Drops the cached pages of the sellers whose products `outcomes` wrote. After the COMMIT: a page
 /// read in between would otherwise be cached anew, old. When Redis does not take it, the
 /// database's cache.invalidate event does it (pms-bridge), a moment later.
-void drop_pages(Context& context, const std::vector<BatchOutcome>& outcomes) {
-    std::vector<std::string> sellers;
+void add_seller(std::vector<std::string>& sellers, std::string seller) {
+    if (std::find(sellers.begin(), sellers.end(), seller) == sellers.end()) {
+        sellers.push_back(std::move(seller));
+    }
+}
+
+/// Drops the pages of the sellers of `outcomes`, and of `sellers`.
+void drop_pages(Context& context, const std::vector<BatchOutcome>& outcomes,
+                std::vector<std::string> sellers = {}) {
     for (const BatchOutcome& outcome : outcomes) {
-        const auto* product = std::get_if<CallResult>(&outcome);
-        if (product != nullptr &&
-            std::find(sellers.begin(), sellers.end(), product->user_id) == sellers.end()) {
-            sellers.push_back(product->user_id);
+        if (const auto* product = std::get_if<CallResult>(&outcome)) {
+            add_seller(sellers, product->user_id);
         }
     }
     context.cache.invalidate_pages(sellers);
+}
+
+/// The sellers whose pages `calls` may change: a product goes to the user its call names or to
+/// its actor (api.create_product), so both, whichever the database picks.
+std::vector<std::string> possible_sellers(const std::vector<ProductCreation>& calls) {
+    std::vector<std::string> sellers;
+    for (const ProductCreation& call : calls) {
+        if (call.product.user_id) {
+            add_seller(sellers, *call.product.user_id);
+        }
+        if (call.actor.user_id) {
+            add_seller(sellers, std::to_string(*call.actor.user_id));
+        }
+    }
+    return sellers;
 }
 
 }  // namespace
@@ -108,8 +128,15 @@ void create_products(Context& context, std::vector<BatchItem>& items) {
                                    item.request->request_id};
         },
         [&context](const std::vector<ProductCreation>& calls) {
-            std::vector<BatchOutcome> outcomes = context.database.create_products(calls);
-            drop_pages(context, outcomes);
+            // The sellers' pages are frozen before the statement and dropped after its COMMIT,
+            // so no client sees a page without its product after its POST's answer, and no
+            // cache.invalidate event is needed (api.create_products says why that is safe). Those
+            // of failed calls are dropped too: a freeze is not left to lapse. When Redis cannot
+            // take the freeze, the database's event (pms-bridge) drops the pages.
+            std::vector<std::string> sellers = possible_sellers(calls);
+            const bool frozen = context.cache.freeze_pages(sellers);
+            std::vector<BatchOutcome> outcomes = context.database.create_products(calls, frozen);
+            drop_pages(context, outcomes, std::move(sellers));
             return outcomes;
         },
         [](CallResult created) {

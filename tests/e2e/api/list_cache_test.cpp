@@ -70,7 +70,19 @@ bool page_shows(long long seller,
     return false;
 }
 
-/// Reads the page until the cache answers. (pms-bridge drops the pages of an API write once more,
+/// The cache.invalidate events in the outbox that name `seller`.
+long long events_naming(long long seller) {
+    pqxx::connection connection(setting("PMS_DATABASE_URL"));
+    pqxx::read_transaction read(connection);
+    return read
+        .exec_params1(
+            "select count(*) from pms.outbox as o where o.topic = 'cache.invalidate' "
+            "and o.payload -> 'user_ids' @> to_jsonb($1::bigint)",
+            seller)[0]
+        .as<long long>();
+}
+
+/// Reads the page until the cache answers. (pms-bridge drops the pages of an API DELETE once more,
 /// a moment after pms-api did: the database's event for it may arrive after the first read.)
 HttpResponse cached_page(long long seller) {
     const auto until = std::chrono::steady_clock::now() + seconds(1);
@@ -108,6 +120,8 @@ TEST(PageCache, TheApisOwnWritesAreInTheNextPage) {
     ASSERT_EQ(put_json(url, R"({"product_name": "first renamed", "product_price": 2})").status,
               200);
     EXPECT_EQ(names_of(get(page_url(seller))), (Names{"second", "first renamed"}));
+    // pms-api froze the pages in Redis before each COMMIT, so the database announced none of it.
+    EXPECT_EQ(events_naming(seller), 0);
 
     cached_page(seller);
     ASSERT_EQ(request("DELETE", url).status, 204);
@@ -225,6 +239,18 @@ protected:
         return page;
     }
 
+    /// From `freeze` on, until the writer's drop after its COMMIT, no page answers and none is
+    /// stored; after the drop pages are cached again.
+    void expect_frozen_until_the_drop(const std::function<bool()>& freeze) {
+        EXPECT_EQ(read(reader_, "old"), "old");
+        ASSERT_TRUE(freeze());
+        EXPECT_EQ(read(reader_, "during the commit"), "during the commit");
+        EXPECT_EQ(read(reader_, "still during it"), "still during it") << "a page was stored";
+        writer_.invalidate_pages({page_.user_id});
+        EXPECT_EQ(read(reader_, "after"), "after");
+        EXPECT_EQ(read(writer_, "never read"), "after");
+    }
+
     api::ProductCache reader_;
     api::ProductCache writer_;
     api::ListFilters filters_;
@@ -259,13 +285,14 @@ TEST_F(StalePageRace, ALateStoreOfAnOldPageIsNeverServed) {
 // after it: in between, no page answers and none is stored, so a pms-api that dies after its
 // COMMIT leaves no page older than it behind once the freeze ends.
 TEST_F(StalePageRace, APutsFreezeKeepsPagesOutOfTheCacheUntilItsDrop) {
-    EXPECT_EQ(read(reader_, "old"), "old");
-    ASSERT_TRUE(writer_.invalidate({{filters_.user_id.value_or(""), "1", page_.user_id}}));
-    EXPECT_EQ(read(reader_, "during the commit"), "during the commit");
-    EXPECT_EQ(read(reader_, "still during it"), "still during it") << "a page was stored";
-    writer_.invalidate_pages({page_.user_id});
-    EXPECT_EQ(read(reader_, "after"), "after");
-    EXPECT_EQ(read(writer_, "never read"), "after");
+    expect_frozen_until_the_drop([&] {
+        return writer_.invalidate({{filters_.user_id.value_or(""), "1", page_.user_id}});
+    });
+}
+
+// A POST freezes the pages of the sellers it may give products to before its statement.
+TEST_F(StalePageRace, APostsFreezeKeepsPagesOutOfTheCacheUntilItsDrop) {
+    expect_frozen_until_the_drop([&] { return writer_.freeze_pages({page_.user_id}); });
 }
 
 TEST_F(StalePageRace, AnInvalidationAfterTheStoreDropsThePage) {
