@@ -86,10 +86,17 @@ begin
     end if;
 
     v_more := cardinality(v_ids) > v_limit;
-    select coalesce(json_agg(coalesce(p.doc, pms.product_json(p)) order by p.id desc), '[]')
+    -- The documents in page order: a backward scan of the primary key reads them newest first, and
+    -- json_agg keeps the order of its input, which nothing in this query changes. OFFSET 0 keeps the
+    -- subquery a node of its own, so the fallback's whole-row p is built only for a NULL doc; in the
+    -- aggregate's query the scan copied every row it read for it (a sixth of a call, with the sort).
+    select coalesce(json_agg(d.doc), '[]')
       into v_items
-      from pms.products as p
-     where p.id = any (v_ids[1:v_limit]);
+      from (select coalesce(p.doc, pms.product_json(p)) as doc
+              from pms.products as p
+             where p.id = any (v_ids[1:v_limit])
+             order by p.id desc
+            offset 0) as d;
 
     return json_build_object('items', v_items,
                              'next_cursor', case when v_more then pms.cursor_encode(v_ids[v_limit]) end);
