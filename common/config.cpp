@@ -46,6 +46,9 @@ const std::vector<Setting>& all_settings() {
         {"PMS_API_DATABASE_CONNECTIONS", "4", kApi,
          "PostgreSQL connections per child: its requests that wait on PostgreSQL run that many at "
          "once"},
+        {"PMS_API_NEAR_CACHE_MB", "8", kApi,
+         "megabytes of cached products each child keeps itself, kept right by Redis's "
+         "invalidation messages (0: every cached GET asks Redis)"},
         {"PMS_API_MAX_BODY", "1048576", kApi,
          "largest request body accepted, in bytes (keep nginx's client_max_body_size equal)"},
         {"PMS_JWT_SECRET", "", kApi,

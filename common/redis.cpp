@@ -1,6 +1,8 @@
 /// hiredis connections: connect, authenticate, select, and the single error choke point.
 #include "common/redis.hpp"
 
+#include <poll.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -127,6 +129,32 @@ Reply Connection::read_reply() {
     void* raw = nullptr;
     if (redisGetReply(context_.get(), &raw) != REDIS_OK || raw == nullptr) {
         fail("read");
+    }
+    return Reply(static_cast<redisReply*>(raw));
+}
+
+void Connection::check_open() {
+    pollfd readable{context_->fd, POLLIN, 0};
+    // Readable: data, kept in hiredis's reader for the next read, or the connection's end, which
+    // redisBufferRead reports. poll's EINTR is left to the next check.
+    if (poll(&readable, 1, 0) > 0 && redisBufferRead(context_.get()) != REDIS_OK) {
+        fail("read");
+    }
+}
+
+std::optional<Reply> Connection::poll_reply() {
+    void* raw = nullptr;
+    if (redisGetReplyFromReader(context_.get(), &raw) != REDIS_OK) {
+        fail("read");
+    }
+    if (raw == nullptr) {
+        check_open();
+        if (redisGetReplyFromReader(context_.get(), &raw) != REDIS_OK) {
+            fail("read");
+        }
+    }
+    if (raw == nullptr) {
+        return std::nullopt;
     }
     return Reply(static_cast<redisReply*>(raw));
 }

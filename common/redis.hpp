@@ -7,6 +7,7 @@
 #include <chrono>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,10 +31,10 @@ struct Endpoint {
     static Endpoint parse(std::string_view url);  ///< throws std::invalid_argument
 };
 
-/// One reply; owns the redisReply tree.
-class Reply {
+/// A reply or one of its elements, owned by a Reply.
+class ReplyView {
 public:
-    explicit Reply(redisReply* reply) : reply_(reply) {}
+    explicit ReplyView(const redisReply* reply) : reply_(reply) {}
 
     bool is_nil() const { return reply_->type == REDIS_REPLY_NIL; }
     bool is_error() const { return reply_->type == REDIS_REPLY_ERROR; }
@@ -46,12 +47,23 @@ public:
     std::string_view text() const { return {reply_->str, reply_->len}; }
     long long integer() const { return reply_->integer; }
     size_t size() const { return reply_->elements; }
+    /// Element `i` (< size()) of an array reply.
+    ReplyView element(size_t i) const { return ReplyView(reply_->element[i]); }
+
+private:
+    const redisReply* reply_;
+};
+
+/// One reply; owns the redisReply tree.
+class Reply : public ReplyView {
+public:
+    explicit Reply(redisReply* reply) : ReplyView(reply), owned_(reply) {}
 
 private:
     struct Free {
         void operator()(redisReply* reply) const { freeReplyObject(reply); }
     };
-    std::unique_ptr<redisReply, Free> reply_;
+    std::unique_ptr<redisReply, Free> owned_;
 };
 
 /// A connected, authenticated context with the database selected.
@@ -73,6 +85,12 @@ public:
     void append(const std::vector<std::string_view>& args) { append(args.data(), args.size()); }
     /// Reads the reply of the oldest command queued (after skipping those sent unanswered).
     Reply read_reply();
+    /// A reply or message that has arrived already, without waiting for one: nothing when none
+    /// has. For a subscribed connection's messages.
+    std::optional<Reply> poll_reply();
+    /// Throws Error when Redis has closed the connection (an idle client's timeout, CLIENT KILL,
+    /// a restart), without waiting; replies that arrived stay for the reads.
+    void check_open();
 
     /// Sends a command now whose reply nobody waits for (a cache store that may fail unnoticed):
     /// the next read skips it, so the caller is not held up by the round trip. Only while no

@@ -41,6 +41,8 @@ ApiConfig ApiConfig::from(const Config& config) {
     c.database_url = config.required("PMS_API_DATABASE_URL");
     c.redis_url = config.string("PMS_REDIS_URL");
     c.cache_ttl = std::chrono::seconds(config.integer("PMS_CACHE_TTL", 1, 86400 * 30));
+    c.near_cache_bytes = static_cast<size_t>(config.integer("PMS_API_NEAR_CACHE_MB", 0, 4096))
+                         << 20U;
     c.max_body_bytes = static_cast<size_t>(config.integer("PMS_API_MAX_BODY", 1024, 64L << 20));
 
     c.jwt_secret = config.string("PMS_JWT_SECRET");

@@ -19,6 +19,8 @@ struct ApiConfig {
     std::string database_url;
     std::string redis_url;
     std::chrono::seconds cache_ttl{1800};
+    /// The budget of each child's near cache (fcgi/near_cache.hpp), 0 for none.
+    size_t near_cache_bytes = 8U << 20U;
     size_t max_body_bytes = 1U << 20U;
 
     /// Bearer tokens (fcgi/authenticate.hpp): the HS256 secret, the JWKS file and the text read

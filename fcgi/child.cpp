@@ -342,7 +342,8 @@ int run_child(int listen_fd, const ApiConfig& config, Metrics& metrics) {
     Lanes lanes(config, metrics);
     // This thread answers only what the cache answers (before the lanes start, so lending it the
     // first lane's database is safe; a cache hit never uses it).
-    ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl);
+    ProductCache cache(redis::Endpoint::parse(config.redis_url), config.cache_ttl,
+                       config.near_cache_bytes);
     ProductReads no_reads;
     Context context{lanes.idle_database(), cache, no_reads, metrics};
     Connections connections(listen_fd);

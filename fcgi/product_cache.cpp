@@ -20,6 +20,12 @@ constexpr std::chrono::seconds kRetryInterval{1};
 /// A freeze of a seller's pages outlasts any COMMIT that it comes before: a POST freezes before its
 /// statement, which pms_api's statement_timeout (10 s, migration 0011) ends first.
 constexpr std::chrono::seconds kPageFreeze{30};
+/// How long a near copy answers without asking Redis again. Its invalidation messages keep it
+/// right; the limit bounds what a lost message could cost, were Redis out of reach without
+/// either connection noticing (no connection reset from a partitioned host).
+constexpr std::chrono::milliseconds kNearCopyMaxAge{1000};
+/// Where Redis publishes the invalidation messages of a redirected tracking (RESP2).
+constexpr std::string_view kInvalidationChannel = "__redis__:invalidate";
 
 /// Appends `param` to `key` so that no two different lists of params give the same key: each is
 /// its length and its text, or "-" for none.
@@ -81,8 +87,12 @@ std::optional<PageKey> page_key(const ListFilters& filters) {
     return page;
 }
 
-ProductCache::ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl)
-    : endpoint_(std::move(endpoint)), ttl_(ttl), ttl_text_(std::to_string(ttl.count())) {}
+ProductCache::ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl,
+                           size_t near_cache_bytes)
+    : endpoint_(std::move(endpoint)),
+      ttl_(ttl),
+      ttl_text_(std::to_string(ttl.count())),
+      near_(near_cache_bytes, kNearCopyMaxAge) {}
 
 redis::Connection* ProductCache::connection() {
     if (connection_) {
@@ -93,6 +103,7 @@ redis::Connection* ProductCache::connection() {
     }
     try {
         connection_ = std::make_unique<redis::Connection>(endpoint_, kTimeout);
+        start_tracking();
         if (reported_down_) {
             log::info("redis reachable again");
             reported_down_ = false;
@@ -104,8 +115,62 @@ redis::Connection* ProductCache::connection() {
     }
 }
 
+void ProductCache::start_tracking() {
+    if (!near_.enabled()) {
+        return;
+    }
+    auto invalidations = std::make_unique<redis::Connection>(endpoint_, kTimeout);
+    // The first refusal: an ACL without CLIENT or SUBSCRIBE, or a Redis before 6.
+    std::string refusal;
+    const redis::Reply id = invalidations->command({"CLIENT", "ID"});
+    if (!id.is_integer()) {
+        refusal = id.text();
+    } else if (const redis::Reply subscribed =
+                   invalidations->command({"SUBSCRIBE", kInvalidationChannel});
+               subscribed.is_error()) {
+        refusal = subscribed.text();
+    } else if (const redis::Reply on = connection_->command(
+                   {"CLIENT", "TRACKING", "on", "REDIRECT", std::to_string(id.integer()), "OPTIN"});
+               on.is_error()) {
+        refusal = on.text();
+    }
+    if (!refusal.empty()) {
+        if (!reported_no_tracking_) {
+            log::warn("redis refused client tracking, serving without the near cache",
+                      {{"error", refusal}});
+            reported_no_tracking_ = true;
+        }
+        return;
+    }
+    invalidations_ = std::move(invalidations);
+    tracking_ = true;
+}
+
+void ProductCache::apply_invalidations() {
+    // Redis forgets what an idle connection it closed was tracking, and then sends nothing.
+    connection_->check_open();
+    while (const std::optional<redis::Reply> message = invalidations_->poll_reply()) {
+        // ["message", channel, the keys], the keys nil when Redis flushed them all.
+        if (!message->is_array() || message->size() != 3 ||
+            message->element(0).text() != "message") {
+            continue;
+        }
+        const redis::ReplyView keys = message->element(2);
+        if (!keys.is_array()) {
+            near_.clear();
+            continue;
+        }
+        for (size_t i = 0; i < keys.size(); ++i) {
+            near_.erase(keys.element(i).text());
+        }
+    }
+}
+
 void ProductCache::on_failure(const redis::Error& error) {
     connection_.reset();
+    invalidations_.reset();
+    tracking_ = false;
+    near_.clear();
     watched_floors_.clear();
     retry_at_ = std::chrono::steady_clock::now() + kRetryInterval;
     if (!reported_down_) {
@@ -154,8 +219,34 @@ void ProductCache::fetch_prefetched() {
         return;  // each get() is a miss while Redis is down
     }
     try {
-        for (const std::string& id : ids) {
-            redis->append({"GET", cache::product_key(id)});
+        std::vector<std::string> keys;
+        if (tracking_) {
+            apply_invalidations();
+            const auto now = NearCache::Clock::now();
+            std::vector<std::string> asked;
+            for (std::string& id : ids) {
+                std::string key = cache::product_key(id);
+                if (std::optional<std::string> copy = near_.find(key, now)) {
+                    prefetched_.emplace(std::move(id), std::move(copy));
+                } else {
+                    keys.push_back(std::move(key));
+                    asked.push_back(std::move(id));
+                }
+            }
+            ids = std::move(asked);
+        } else {
+            for (const std::string& id : ids) {
+                keys.push_back(cache::product_key(id));
+            }
+        }
+        if (!ids.empty()) {
+            if (tracking_) {
+                redis->append(
+                    {"CLIENT", "CACHING", "yes"});  // OPTIN: track the next command's keys
+            }
+            std::vector<std::string_view> mget{"MGET"};
+            mget.insert(mget.end(), keys.begin(), keys.end());
+            redis->append(mget);
         }
         // The generation first, drawn when there is none (SET NX GET answers the one that
         // stays): a page stored under the generation read before it is current.
@@ -166,11 +257,20 @@ void ProductCache::fetch_prefetched() {
                            drawn.emplace_back(new_generation()), "NX", "GET", "EX", ttl_text_});
             redis->append({"GET", page.key});
         }
-        for (std::string& id : ids) {
-            redis::Reply reply = redis->read_reply();
-            prefetched_.emplace(std::move(id), reply.is_string()
-                                                   ? std::optional(std::string(reply.text()))
-                                                   : std::nullopt);
+        if (!ids.empty()) {
+            const bool tracked = tracking_ && !redis->read_reply().is_error();
+            const redis::Reply values = redis->read_reply();
+            const auto now = NearCache::Clock::now();
+            for (size_t i = 0; i < ids.size(); ++i) {
+                std::optional<std::string> copy;
+                if (values.is_array() && i < values.size() && values.element(i).is_string()) {
+                    copy.emplace(values.element(i).text());
+                    if (tracked) {
+                        near_.store(keys[i], *copy, now);
+                    }
+                }
+                prefetched_.emplace(std::move(ids[i]), std::move(copy));
+            }
         }
         for (size_t i = 0; i < pages.size(); ++i) {
             std::string generation = generation_of(redis->read_reply(), std::move(drawn[i]));

@@ -2,6 +2,15 @@
 /// Cache-aside for GET /products/{id} and a seller's pages of GET /products in Redis (layout:
 /// common/product_cache_layout.hpp). Redis is optional at run time: every failure degrades to a
 /// miss, and the child reconnects on its own, at most once a second.
+///
+/// With a near cache (the child's own copies of products, fcgi/near_cache.hpp), the products a
+/// batch reads from Redis are tracked by Redis (client-side caching: CLIENT TRACKING ... OPTIN,
+/// its invalidation messages redirected to a second, subscribed connection), and kept; a later
+/// batch takes them from there, after applying every invalidation message that has arrived. Redis
+/// writes one as it changes or deletes a tracked key, in the same turn of its event loop as its
+/// answer to the writer (a PUT's invalidation before its COMMIT, pms-bridge's), so the message is
+/// there long before the writer's COMMIT and HTTP answer let anyone learn of the change. When
+/// either connection fails or Redis closes it, the copies are dropped with it.
 
 #include <chrono>
 #include <functional>
@@ -14,6 +23,7 @@
 
 #include "common/redis.hpp"
 #include "fcgi/api_arguments.hpp"
+#include "fcgi/near_cache.hpp"
 
 namespace pms::api {
 
@@ -28,7 +38,8 @@ std::optional<PageKey> page_key(const ListFilters& filters);
 
 class ProductCache {
 public:
-    ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl);
+    /// `near_cache_bytes`: the budget of the near cache, 0 for none.
+    ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl, size_t near_cache_bytes = 0);
 
     /// The cached JSON of product `id`, or nothing on a miss or while Redis is down.
     std::optional<std::string> get(std::string_view id);
@@ -107,12 +118,23 @@ private:
     bool write_invalidations(const std::vector<Invalidation>& products,
                              const std::vector<std::string_view>& sellers);
     redis::Connection* connection();
+    /// Has Redis track connection_'s reads of products for the near cache, when it has one and
+    /// Redis agrees.
+    void start_tracking();
+    /// Drops the near copies that Redis's invalidation messages name; throws redis::Error when
+    /// either connection is no longer open (then no message may come).
+    void apply_invalidations();
     void on_failure(const redis::Error& error);
 
     redis::Endpoint endpoint_;
     std::chrono::seconds ttl_;
     std::string ttl_text_;
     std::unique_ptr<redis::Connection> connection_;
+    NearCache near_;
+    /// Subscribed to the invalidation messages of connection_'s tracked reads (while tracking_).
+    std::unique_ptr<redis::Connection> invalidations_;
+    bool tracking_ = false;
+    bool reported_no_tracking_ = false;
     /// Between begin_fill() and finish_fill(): the floor of each watched id (0 without one).
     std::unordered_map<std::string, double> watched_floors_;
     std::vector<std::string> prefetching_;

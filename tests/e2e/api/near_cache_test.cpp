@@ -1,0 +1,173 @@
+/// A child's near cache against the real Redis: a copy answers without Redis, and every way a
+/// copy can go wrong (another writer, a flush, a connection Redis closed, tracking refused) makes
+/// the next batch ask Redis again.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "common/product_cache_layout.hpp"
+#include "common/redis.hpp"
+#include "fcgi/product_cache.hpp"
+#include "tests/e2e/stack.hpp"
+
+namespace pms::e2e {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+redis::Endpoint endpoint() {
+    return redis::Endpoint::parse(setting("PMS_REDIS_URL"));
+}
+
+class NearCopies : public ::testing::Test {
+protected:
+    NearCopies()
+        : reader_(endpoint(), seconds(60), 1U << 20U),
+          admin_(endpoint(), seconds(5)),
+          // Ids far above any real product: these entries never meet the API's own.
+          id_(std::to_string(9'100'000'000'000LL +
+                             std::chrono::steady_clock::now().time_since_epoch().count() %
+                                 1'000'000'000LL)),
+          key_(cache::product_key(id_)) {
+        // As pms-api does (common/stop_signal.hpp): a write to a connection Redis closed fails
+        // with EPIPE, which the cache handles, instead of killing the process.
+        std::signal(SIGPIPE, SIG_IGN);
+    }
+
+    /// The ids of Redis's clients, and for each the client its tracking messages go to (-1: none).
+    std::map<long long, long long> clients() {
+        std::map<long long, long long> redirects;
+        const std::string list(admin_.command({"CLIENT", "LIST"}).text());
+        static const std::regex kClient(R"(id=(\d+) .* redir=(-?\d+))");
+        for (std::sregex_iterator it(list.begin(), list.end(), kClient), end; it != end; ++it) {
+            redirects[std::stoll((*it)[1])] = std::stoll((*it)[2]);
+        }
+        return redirects;
+    }
+
+    /// What one batch of the reader gets for the product.
+    std::optional<std::string> read_batch() {
+        reader_.prefetch(id_);
+        reader_.fetch_prefetched();
+        std::optional<std::string> copy = reader_.get(id_);
+        reader_.end_batch();
+        return copy;
+    }
+
+    void set(const std::string& value) {
+        ASSERT_EQ(admin_.command({"SET", key_, value, "EX", "60"}).text(), "OK");
+        settle();
+    }
+
+    /// Redis writes an invalidation message in the same turn of its event loop as its answer to
+    /// the writer, possibly just after it. A real writer's next step takes far longer (a PUT's
+    /// COMMIT, then its HTTP answer); here a round trip after the write makes sure that turn ended.
+    void settle() { ASSERT_EQ(admin_.command({"PING"}).text(), "PONG"); }
+
+    api::ProductCache reader_;
+    redis::Connection admin_;
+    /// Before the reader connected (it connects at its first batch).
+    std::map<long long, long long> others_ = clients();
+    std::string id_;
+    std::string key_;
+};
+
+TEST_F(NearCopies, ACopyAnswersWithoutAskingRedis) {
+    set("v1");
+    ASSERT_EQ(read_batch(), "v1");
+    // Paused, Redis would hold the reader's MGET past its 200 ms timeout: a miss.
+    ASSERT_EQ(admin_.command({"CLIENT", "PAUSE", "1000", "ALL"}).text(), "OK");
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(read_batch(), "v1");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(100));
+    admin_.command({"CLIENT", "UNPAUSE"});
+}
+
+TEST_F(NearCopies, AChangeByAnotherConnectionReachesTheNextBatch) {
+    set("v1");
+    ASSERT_EQ(read_batch(), "v1");
+    set("v2");
+    EXPECT_EQ(read_batch(), "v2");
+    api::ProductCache writer(endpoint(), seconds(60));
+    writer.invalidate(id_, "3");  // as a PUT before its COMMIT, or pms-bridge
+    settle();
+    EXPECT_FALSE(read_batch());
+}
+
+TEST_F(NearCopies, EveryCopyOfABatchIsKeptAndDroppedOnItsOwn) {
+    const std::string other = id_ + "1";
+    set("v1");
+    ASSERT_EQ(admin_.command({"SET", cache::product_key(other), "w1", "EX", "60"}).text(), "OK");
+    reader_.prefetch(id_);
+    reader_.prefetch(other);
+    reader_.fetch_prefetched();
+    ASSERT_EQ(reader_.get(other), "w1");
+    reader_.end_batch();
+    ASSERT_EQ(admin_.command({"SET", cache::product_key(other), "w2", "EX", "60"}).text(), "OK");
+    settle();
+    ASSERT_EQ(admin_.command({"CLIENT", "PAUSE", "1000", "WRITE"}).text(), "OK");
+    reader_.prefetch(id_);
+    reader_.prefetch(other);
+    reader_.fetch_prefetched();
+    EXPECT_EQ(reader_.get(id_), "v1");
+    EXPECT_EQ(reader_.get(other), "w2");
+    reader_.end_batch();
+    admin_.command({"CLIENT", "UNPAUSE"});
+}
+
+TEST_F(NearCopies, AFlushDropsThemAll) {
+    set("v1");
+    ASSERT_EQ(read_batch(), "v1");
+    ASSERT_EQ(admin_.command({"FLUSHDB"}).text(), "OK");
+    settle();
+    EXPECT_FALSE(read_batch());
+}
+
+TEST_F(NearCopies, AConnectionRedisClosedDropsThem) {
+    set("v1");
+    ASSERT_EQ(read_batch(), "v1");
+    // The reader's tracked connection, closed as Redis's idle timeout or an operator would:
+    // Redis forgets what it tracked, so the change below sends the reader nothing. (Its other
+    // connection, where the messages go, stays.)
+    std::string tracked;
+    for (const auto& [id, redirect] : clients()) {
+        if (others_.count(id) == 0 && redirect >= 0 && others_.count(redirect) == 0) {
+            tracked = std::to_string(id);
+        }
+    }
+    ASSERT_FALSE(tracked.empty()) << "the reader's tracked connection is not in CLIENT LIST";
+    ASSERT_EQ(admin_.command({"CLIENT", "KILL", "ID", tracked}).integer(), 1);
+    set("v2");
+    EXPECT_NE(read_batch(), "v1") << "a copy outlived the connection that kept it right";
+    std::this_thread::sleep_for(milliseconds(1100));  // the reader's reconnection interval
+    EXPECT_EQ(read_batch(), "v2");
+}
+
+/// With an ACL that refuses tracking, Redis alone answers (and a change is seen at once).
+TEST_F(NearCopies, RefusedTrackingLeavesRedisToAnswer) {
+    ASSERT_EQ(admin_.command({"ACL", "SETUSER", "default", "-client|tracking"}).text(), "OK");
+    api::ProductCache refused(endpoint(), seconds(60), 1U << 20U);
+    set("v1");
+    refused.prefetch(id_);
+    refused.fetch_prefetched();
+    const std::optional<std::string> first = refused.get(id_);
+    refused.end_batch();
+    ASSERT_EQ(admin_.command({"ACL", "SETUSER", "default", "+client|tracking"}).text(), "OK");
+    EXPECT_EQ(first, "v1");
+    ASSERT_EQ(admin_.command({"CLIENT", "PAUSE", "1000", "ALL"}).text(), "OK");
+    refused.prefetch(id_);
+    refused.fetch_prefetched();
+    EXPECT_FALSE(refused.get(id_)) << "a copy was kept without Redis tracking it";
+    refused.end_batch();
+    admin_.command({"CLIENT", "UNPAUSE"});
+}
+
+}  // namespace
+}  // namespace pms::e2e
