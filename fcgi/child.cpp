@@ -304,6 +304,7 @@ void serve_batch(const std::vector<FcgiConnection*>& batch, Context& context,
     }
     log::set_request_id("");
     context.cache.fetch_prefetched();
+    context.metrics.record_near_copies(context.cache.near_copies_fetched());
     std::vector<Exchange*> waiting;
     for (Exchange& exchange : exchanges) {
         if (exchange.response) {

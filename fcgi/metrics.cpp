@@ -72,6 +72,10 @@ void Metrics::record(size_t route, int status, std::chrono::microseconds duratio
     }
 }
 
+void Metrics::record_near_copies(size_t count) {
+    region_->near_copies.fetch_add(count, std::memory_order_relaxed);
+}
+
 void Metrics::child_ready() {
     region_->children_ready.fetch_add(1, std::memory_order_release);
 }
@@ -131,6 +135,12 @@ std::string Metrics::prometheus_text(const std::string_view* route_names,
            std::to_string(region_->cache_hits.load(std::memory_order_relaxed)) + "\n";
     out += "pms_api_cache_requests_total{result=\"miss\"} " +
            std::to_string(region_->cache_misses.load(std::memory_order_relaxed)) + "\n";
+    out +=
+        "# HELP pms_api_near_cache_copies_total Products a child took from its near cache "
+        "instead of reading them from Redis.\n";
+    out += "# TYPE pms_api_near_cache_copies_total counter\n";
+    out += "pms_api_near_cache_copies_total " +
+           std::to_string(region_->near_copies.load(std::memory_order_relaxed)) + "\n";
     return out;
 }
 

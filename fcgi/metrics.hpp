@@ -34,6 +34,8 @@ public:
     /// One answered request: `route` is its index in the route table (route_count() for none).
     void record(size_t route, int status, std::chrono::microseconds duration,
                 std::string_view cache);
+    /// Products a batch took from the child's near cache instead of reading them from Redis.
+    void record_near_copies(size_t count);
     /// A child entered its request loop (readiness, see the master).
     void child_ready();
     uint64_t children_ready() const;
@@ -52,6 +54,7 @@ private:
         std::array<RouteCounters, kMaxRoutes> routes;
         std::atomic<uint64_t> cache_hits;
         std::atomic<uint64_t> cache_misses;
+        std::atomic<uint64_t> near_copies;
         std::atomic<uint64_t> children_ready;
     };
     static_assert(std::atomic<uint64_t>::is_always_lock_free,

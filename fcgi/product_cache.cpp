@@ -212,6 +212,7 @@ void ProductCache::prefetch_page(const PageKey& page) {
 }
 
 void ProductCache::fetch_prefetched() {
+    near_copies_fetched_ = 0;
     std::vector<std::string> ids = std::exchange(prefetching_, {});
     std::vector<PageKey> pages = std::exchange(prefetching_pages_, {});
     redis::Connection* redis = ids.empty() && pages.empty() ? nullptr : connection();
@@ -228,6 +229,7 @@ void ProductCache::fetch_prefetched() {
                 std::string key = cache::product_key(id);
                 if (std::optional<std::string> copy = near_.find(key, now)) {
                     prefetched_.emplace(std::move(id), std::move(copy));
+                    ++near_copies_fetched_;
                 } else {
                     keys.push_back(std::move(key));
                     asked.push_back(std::move(id));

@@ -54,6 +54,8 @@ public:
     void prefetch(std::string_view id);
     void prefetch_page(const PageKey& page);
     void fetch_prefetched();
+    /// How many of the products the last fetch_prefetched() took from the near cache.
+    size_t near_copies_fetched() const { return near_copies_fetched_; }
     void end_batch();
     /// Whether fetch_prefetched() found a copy of `key` (a product id, or a PageKey's key), and
     /// whether it found none: a request that the cache cannot answer goes to a lane
@@ -134,6 +136,7 @@ private:
     /// Subscribed to the invalidation messages of connection_'s tracked reads (while tracking_).
     std::unique_ptr<redis::Connection> invalidations_;
     bool tracking_ = false;
+    size_t near_copies_fetched_ = 0;
     bool reported_no_tracking_ = false;
     /// Between begin_fill() and finish_fill(): the floor of each watched id (0 without one).
     std::unordered_map<std::string, double> watched_floors_;

@@ -320,6 +320,7 @@ double sample(const std::string& text, const std::string& series) {
 TEST(Metrics, CountRequestsOfEveryChildAndTheCache) {
     const std::string health = R"(pms_api_requests_total{route="GET /health",status="200"})";
     const std::string hits = R"(pms_api_cache_requests_total{result="hit"})";
+    const std::string near = "pms_api_near_cache_copies_total";
     const std::string id = create_product("Counted");
     get(api_url() + "/api/v1/products/" + id);  // cached
 
@@ -334,6 +335,9 @@ TEST(Metrics, CountRequestsOfEveryChildAndTheCache) {
     // 40 requests spread over the children, all counted wherever they landed.
     EXPECT_EQ(sample(after, health) - sample(before.body, health), 40);
     EXPECT_EQ(sample(after, hits) - sample(before.body, hits), 40);
+    // Each child reads the product from Redis once (again after a second); its near cache
+    // answers the rest.
+    EXPECT_GE(sample(after, near) - sample(before.body, near), 20);
     EXPECT_NE(
         after.find(R"(pms_api_request_duration_seconds_bucket{route="GET /health",le="+Inf"})"),
         std::string::npos);

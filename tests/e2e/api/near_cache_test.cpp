@@ -1,6 +1,6 @@
 /// A child's near cache against the real Redis: a copy answers without Redis, and every way a
 /// copy can go wrong (another writer, a flush, a connection Redis closed, tracking refused) makes
-/// the next batch ask Redis again.
+/// the next batch ask Redis again; through the API, no GET after a PUT's answer sees the old copy.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,10 +10,12 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/product_cache_layout.hpp"
 #include "common/redis.hpp"
 #include "fcgi/product_cache.hpp"
+#include "tests/e2e/http_client.hpp"
 #include "tests/e2e/stack.hpp"
 
 namespace pms::e2e {
@@ -167,6 +169,59 @@ TEST_F(NearCopies, RefusedTrackingLeavesRedisToAnswer) {
     EXPECT_FALSE(refused.get(id_)) << "a copy was kept without Redis tracking it";
     refused.end_batch();
     admin_.command({"CLIENT", "UNPAUSE"});
+}
+
+// Every child holds the product (many GETs at once reach both), then a PUT is answered: each GET
+// sent after that answer, on any child, must show the PUT. The invalidation message reaches the
+// other child while the PUT still commits and answers; this races the two for real.
+TEST(NearCopiesThroughTheApi, NoGetAfterAPutsAnswerSeesTheOldCopy) {
+    const long long user = create_user(unique("near"));
+    const HttpResponse created =
+        post_json(api_url() + "/api/v1/products",
+                  "{\"user_id\": " + std::to_string(user) +
+                      ", \"product_name\": \"name 0\", \"product_price\": 1}");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string url = api_url() + created.header("location");
+    // Several GETs at once on their own connections, as clients send them: the names they saw,
+    // and how many the cache answered.
+    const auto read_together = [&](std::vector<std::string>& names, int& hits) {
+        std::vector<HttpResponse> answers(8);
+        std::vector<std::thread> readers;
+        readers.reserve(answers.size());
+        for (HttpResponse& answer : answers) {
+            readers.emplace_back([&answer, &url] { answer = get(url); });
+        }
+        for (std::thread& reader : readers) {
+            reader.join();
+        }
+        for (const HttpResponse& answer : answers) {
+            names.push_back(answer.status == 200 ? answer.json()["product_name"].asString()
+                                                 : "status " + std::to_string(answer.status));
+            hits += answer.header("x-cache") == "HIT" ? 1 : 0;
+        }
+    };
+    int stale = 0;
+    int warm_hits = 0;
+    for (int round = 1; round <= 30; ++round) {
+        std::vector<std::string> warm;
+        read_together(warm, warm_hits);
+        const std::string name = "name " + std::to_string(round);
+        const HttpResponse put =
+            put_json(url, "{\"product_name\": \"" + name + "\", \"product_price\": 1}");
+        ASSERT_EQ(put.status, 200) << put.body;
+        std::vector<std::string> after;
+        int hits = 0;
+        read_together(after, hits);
+        for (const std::string& seen : after) {
+            if (seen != name) {
+                ++stale;
+                ADD_FAILURE() << "round " << round << ": a GET after the PUT saw '" << seen << "'";
+            }
+        }
+    }
+    EXPECT_EQ(stale, 0);
+    // The copies were there to go wrong: most warm-up GETs were answered by the cache.
+    EXPECT_GT(warm_hits, 30 * 8 / 2);
 }
 
 }  // namespace
