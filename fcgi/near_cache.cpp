@@ -1,13 +1,27 @@
 /// The near cache's container: LRU by bytes, with an age limit.
 #include "fcgi/near_cache.hpp"
 
+#include <functional>
 #include <iterator>
 #include <utility>
 
 namespace pms::api {
 
 NearCache::NearCache(size_t max_bytes, std::chrono::milliseconds max_age)
-    : max_bytes_(max_bytes), max_age_(max_age) {}
+    : max_bytes_(max_bytes), recent_(max_bytes == 0 ? 0 : max_bytes / 128 + 1), max_age_(max_age) {}
+
+bool NearCache::admit(std::string_view key) {
+    if (recent_.empty()) {
+        return false;
+    }
+    const size_t hash = std::hash<std::string_view>{}(key);
+    size_t& slot = recent_[hash % recent_.size()];
+    if (slot == hash) {
+        return true;
+    }
+    slot = hash;
+    return false;
+}
 
 std::optional<std::string> NearCache::find(std::string_view key, Clock::time_point now) {
     const auto found = index_.find(key);

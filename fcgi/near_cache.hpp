@@ -1,8 +1,9 @@
 #pragma once
 /// A child's own copies of cached products, kept next to it so that a cached GET needs no round
-/// trip to Redis. Only the container: a byte budget with least-recently-used eviction and an age
-/// limit. Keeping it right is ProductCache's work (fcgi/product_cache.hpp): it stores only what
-/// Redis just answered for a key that Redis tracks for it, and erases what Redis says changed.
+/// trip to Redis. Only the container: a byte budget with least-recently-used eviction, an age
+/// limit, and admission on a product's second read. Keeping it right is ProductCache's work
+/// (fcgi/product_cache.hpp): it stores only what Redis just answered for a key that Redis tracks
+/// for it, and erases what Redis says changed.
 
 #include <chrono>
 #include <list>
@@ -10,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace pms::api {
 
@@ -22,6 +24,13 @@ public:
     NearCache(size_t max_bytes, std::chrono::milliseconds max_age);
 
     bool enabled() const { return max_bytes_ > 0; }
+
+    /// Whether `key` was read recently enough to be worth a copy: true on its second read (as
+    /// far as a table of recent reads, one slot per 128 bytes of budget, remembers). A copy
+    /// costs Redis the tracking of its key (about 100 bytes until the key changes) and this
+    /// child a copy, which products read once, such as a crawl of the whole catalogue, would
+    /// spend for nothing.
+    bool admit(std::string_view key);
 
     /// The copy of `key`, unless it is missing or older than max_age at `now` (then it is gone).
     std::optional<std::string> find(std::string_view key, Clock::time_point now);
@@ -45,6 +54,8 @@ private:
     void remove(Entries::iterator entry);
 
     size_t max_bytes_;
+    /// Hashes of recently read keys, each in the slot its hash picks.
+    std::vector<size_t> recent_;
     std::chrono::milliseconds max_age_;
     size_t bytes_ = 0;
     Entries entries_;

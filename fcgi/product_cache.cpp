@@ -3,6 +3,7 @@
 #include "fcgi/product_cache.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -220,34 +221,34 @@ void ProductCache::fetch_prefetched() {
         return;  // each get() is a miss while Redis is down
     }
     try {
-        std::vector<std::string> keys;
+        // The products Redis is asked for: one read for the first time lately untracked, one read
+        // again tracked, and kept (NearCache::admit).
+        std::array<ProductRead, 2> reads{ProductRead{false, {}, {}}, ProductRead{true, {}, {}}};
         if (tracking_) {
             apply_invalidations();
-            const auto now = NearCache::Clock::now();
-            std::vector<std::string> asked;
-            for (std::string& id : ids) {
-                std::string key = cache::product_key(id);
-                if (std::optional<std::string> copy = near_.find(key, now)) {
-                    prefetched_.emplace(std::move(id), std::move(copy));
-                    ++near_copies_fetched_;
-                } else {
-                    keys.push_back(std::move(key));
-                    asked.push_back(std::move(id));
-                }
-            }
-            ids = std::move(asked);
-        } else {
-            for (const std::string& id : ids) {
-                keys.push_back(cache::product_key(id));
-            }
         }
-        if (!ids.empty()) {
-            if (tracking_) {
-                redis->append(
-                    {"CLIENT", "CACHING", "yes"});  // OPTIN: track the next command's keys
+        const auto now = NearCache::Clock::now();
+        for (std::string& id : ids) {
+            std::string key = cache::product_key(id);
+            if (std::optional<std::string> copy = tracking_ ? near_.find(key, now) : std::nullopt) {
+                prefetched_.emplace(std::move(id), std::move(copy));
+                ++near_copies_fetched_;
+                continue;
+            }
+            ProductRead& read = reads[tracking_ && near_.admit(key) ? 1 : 0];
+            read.ids.push_back(std::move(id));
+            read.keys.push_back(std::move(key));
+        }
+        for (const ProductRead& read : reads) {
+            if (read.ids.empty()) {
+                continue;
+            }
+            if (read.tracked) {
+                // OPTIN: Redis tracks the keys of the next command only.
+                redis->append({"CLIENT", "CACHING", "yes"});
             }
             std::vector<std::string_view> mget{"MGET"};
-            mget.insert(mget.end(), keys.begin(), keys.end());
+            mget.insert(mget.end(), read.keys.begin(), read.keys.end());
             redis->append(mget);
         }
         // The generation first, drawn when there is none (SET NX GET answers the one that
@@ -259,19 +260,9 @@ void ProductCache::fetch_prefetched() {
                            drawn.emplace_back(new_generation()), "NX", "GET", "EX", ttl_text_});
             redis->append({"GET", page.key});
         }
-        if (!ids.empty()) {
-            const bool tracked = tracking_ && !redis->read_reply().is_error();
-            const redis::Reply values = redis->read_reply();
-            const auto now = NearCache::Clock::now();
-            for (size_t i = 0; i < ids.size(); ++i) {
-                std::optional<std::string> copy;
-                if (values.is_array() && i < values.size() && values.element(i).is_string()) {
-                    copy.emplace(values.element(i).text());
-                    if (tracked) {
-                        near_.store(keys[i], *copy, now);
-                    }
-                }
-                prefetched_.emplace(std::move(ids[i]), std::move(copy));
+        for (ProductRead& read : reads) {
+            if (!read.ids.empty()) {
+                take_product_read(*redis, read);
             }
         }
         for (size_t i = 0; i < pages.size(); ++i) {
@@ -286,6 +277,22 @@ void ProductCache::fetch_prefetched() {
         prefetched_.clear();
         generations_.clear();
         on_failure(error);
+    }
+}
+
+void ProductCache::take_product_read(redis::Connection& redis, ProductRead& read) {
+    const bool tracked = read.tracked && !redis.read_reply().is_error();
+    const redis::Reply values = redis.read_reply();
+    const auto now = NearCache::Clock::now();
+    for (size_t i = 0; i < read.ids.size(); ++i) {
+        std::optional<std::string> copy;
+        if (values.is_array() && i < values.size() && values.element(i).is_string()) {
+            copy.emplace(values.element(i).text());
+            if (tracked) {
+                near_.store(read.keys[i], *copy, now);
+            }
+        }
+        prefetched_.emplace(std::move(read.ids[i]), std::move(copy));
     }
 }
 

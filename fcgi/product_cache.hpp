@@ -127,6 +127,15 @@ private:
     /// either connection is no longer open (then no message may come).
     void apply_invalidations();
     void on_failure(const redis::Error& error);
+    /// A batch's MGET of products, with CLIENT CACHING yes before it when `tracked`.
+    struct ProductRead {
+        bool tracked;
+        std::vector<std::string> ids;
+        std::vector<std::string> keys;
+    };
+    /// Reads the replies of `read`'s commands: each product into prefetched_, and into the near
+    /// cache when Redis tracks it.
+    void take_product_read(redis::Connection& redis, ProductRead& read);
 
     redis::Endpoint endpoint_;
     std::chrono::seconds ttl_;

@@ -54,14 +54,30 @@ protected:
         return redirects;
     }
 
-    /// What one batch of the reader gets for the product.
-    std::optional<std::string> read_batch() {
-        reader_.prefetch(id_);
-        reader_.fetch_prefetched();
-        std::optional<std::string> copy = reader_.get(id_);
-        reader_.end_batch();
-        return copy;
+    /// What one batch of `cache` gets for each of `ids`.
+    static std::vector<std::optional<std::string>> read_batch(api::ProductCache& cache,
+                                                              const std::vector<std::string>& ids) {
+        for (const std::string& id : ids) {
+            cache.prefetch(id);
+        }
+        cache.fetch_prefetched();
+        std::vector<std::optional<std::string>> copies;
+        copies.reserve(ids.size());
+        for (const std::string& id : ids) {
+            copies.push_back(cache.get(id));
+        }
+        cache.end_batch();
+        return copies;
     }
+    std::optional<std::string> read_batch() { return read_batch(reader_, {id_})[0]; }
+    /// Reads `ids` in two batches: the second read of a product is the one a near cache keeps
+    /// (NearCache::admit). What the second got.
+    static std::vector<std::optional<std::string>> read_twice(api::ProductCache& cache,
+                                                              const std::vector<std::string>& ids) {
+        read_batch(cache, ids);
+        return read_batch(cache, ids);
+    }
+    std::optional<std::string> read_twice() { return read_twice(reader_, {id_})[0]; }
 
     void set(const std::string& value) {
         ASSERT_EQ(admin_.command({"SET", key_, value, "EX", "60"}).text(), "OK");
@@ -83,7 +99,7 @@ protected:
 
 TEST_F(NearCopies, ACopyAnswersWithoutAskingRedis) {
     set("v1");
-    ASSERT_EQ(read_batch(), "v1");
+    ASSERT_EQ(read_twice(), "v1");
     // Paused, Redis would hold the reader's MGET past its 200 ms timeout: a miss.
     ASSERT_EQ(admin_.command({"CLIENT", "PAUSE", "1000", "ALL"}).text(), "OK");
     const auto start = std::chrono::steady_clock::now();
@@ -94,9 +110,9 @@ TEST_F(NearCopies, ACopyAnswersWithoutAskingRedis) {
 
 TEST_F(NearCopies, AChangeByAnotherConnectionReachesTheNextBatch) {
     set("v1");
-    ASSERT_EQ(read_batch(), "v1");
+    ASSERT_EQ(read_twice(), "v1");
     set("v2");
-    EXPECT_EQ(read_batch(), "v2");
+    EXPECT_EQ(read_twice(), "v2");
     api::ProductCache writer(endpoint(), seconds(60));
     writer.invalidate(id_, "3");  // as a PUT before its COMMIT, or pms-bridge
     settle();
@@ -107,26 +123,18 @@ TEST_F(NearCopies, EveryCopyOfABatchIsKeptAndDroppedOnItsOwn) {
     const std::string other = id_ + "1";
     set("v1");
     ASSERT_EQ(admin_.command({"SET", cache::product_key(other), "w1", "EX", "60"}).text(), "OK");
-    reader_.prefetch(id_);
-    reader_.prefetch(other);
-    reader_.fetch_prefetched();
-    ASSERT_EQ(reader_.get(other), "w1");
-    reader_.end_batch();
+    ASSERT_EQ(read_twice(reader_, {id_, other})[1], "w1");
     ASSERT_EQ(admin_.command({"SET", cache::product_key(other), "w2", "EX", "60"}).text(), "OK");
     settle();
-    ASSERT_EQ(admin_.command({"CLIENT", "PAUSE", "1000", "WRITE"}).text(), "OK");
-    reader_.prefetch(id_);
-    reader_.prefetch(other);
-    reader_.fetch_prefetched();
-    EXPECT_EQ(reader_.get(id_), "v1");
-    EXPECT_EQ(reader_.get(other), "w2");
-    reader_.end_batch();
-    admin_.command({"CLIENT", "UNPAUSE"});
+    const std::vector<std::optional<std::string>> copies = read_batch(reader_, {id_, other});
+    EXPECT_EQ(copies[0], "v1");
+    EXPECT_EQ(copies[1], "w2");
+    EXPECT_EQ(reader_.near_copies_fetched(), 1U) << "id_ from its copy, the other from Redis";
 }
 
 TEST_F(NearCopies, AFlushDropsThemAll) {
     set("v1");
-    ASSERT_EQ(read_batch(), "v1");
+    ASSERT_EQ(read_twice(), "v1");
     ASSERT_EQ(admin_.command({"FLUSHDB"}).text(), "OK");
     settle();
     EXPECT_FALSE(read_batch());
@@ -134,7 +142,7 @@ TEST_F(NearCopies, AFlushDropsThemAll) {
 
 TEST_F(NearCopies, AConnectionRedisClosedDropsThem) {
     set("v1");
-    ASSERT_EQ(read_batch(), "v1");
+    ASSERT_EQ(read_twice(), "v1");
     // The reader's tracked connection, closed as Redis's idle timeout or an operator would:
     // Redis forgets what it tracked, so the change below sends the reader nothing. (Its other
     // connection, where the messages go, stays.)
@@ -157,18 +165,13 @@ TEST_F(NearCopies, RefusedTrackingLeavesRedisToAnswer) {
     ASSERT_EQ(admin_.command({"ACL", "SETUSER", "default", "-client|tracking"}).text(), "OK");
     api::ProductCache refused(endpoint(), seconds(60), 1U << 20U);
     set("v1");
-    refused.prefetch(id_);
-    refused.fetch_prefetched();
-    const std::optional<std::string> first = refused.get(id_);
-    refused.end_batch();
+    const std::optional<std::string> read = read_twice(refused, {id_})[0];
     ASSERT_EQ(admin_.command({"ACL", "SETUSER", "default", "+client|tracking"}).text(), "OK");
-    EXPECT_EQ(first, "v1");
+    EXPECT_EQ(read, "v1");
     ASSERT_EQ(admin_.command({"CLIENT", "PAUSE", "1000", "ALL"}).text(), "OK");
-    refused.prefetch(id_);
-    refused.fetch_prefetched();
-    EXPECT_FALSE(refused.get(id_)) << "a copy was kept without Redis tracking it";
-    refused.end_batch();
+    const std::optional<std::string> paused = read_batch(refused, {id_})[0];
     admin_.command({"CLIENT", "UNPAUSE"});
+    EXPECT_FALSE(paused) << "a copy was kept without Redis tracking it";
 }
 
 // Every child holds the product (many GETs at once reach both), then a PUT is answered: each GET

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace pms::api {
 namespace {
 
@@ -64,9 +66,29 @@ TEST(NearCache, ACopyLargerThanTheBudgetIsNotStored) {
     EXPECT_EQ(cache.find("a", t0), "123") << "a copy that could not fit evicted another";
 }
 
+TEST(NearCache, AdmitsAKeyOnItsSecondRead) {
+    NearCache cache(1000, milliseconds(1000));
+    EXPECT_FALSE(cache.admit("a"));
+    EXPECT_FALSE(cache.admit("b"));
+    EXPECT_TRUE(cache.admit("a"));
+    EXPECT_TRUE(cache.admit("a"));
+    EXPECT_TRUE(cache.admit("b"));
+}
+
+TEST(NearCache, ForgetsReadsThatOthersPushedOut) {
+    NearCache cache(128, milliseconds(1000));  // a table of 2 slots
+    ASSERT_FALSE(cache.admit("k0"));
+    for (int i = 1; i < 64; ++i) {
+        cache.admit("k" + std::to_string(i));
+    }
+    EXPECT_FALSE(cache.admit("k0")) << "64 other keys left k0 in a table of 2 slots";
+}
+
 TEST(NearCache, WithoutABudgetItHoldsNothing) {
     NearCache cache(0, milliseconds(1000));
     EXPECT_FALSE(cache.enabled());
+    EXPECT_FALSE(cache.admit("a"));
+    EXPECT_FALSE(cache.admit("a"));
     cache.store("a", "1", t0);
     EXPECT_FALSE(cache.find("a", t0));
 }
