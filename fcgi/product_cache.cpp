@@ -97,7 +97,15 @@ ProductCache::ProductCache(redis::Endpoint endpoint, std::chrono::seconds ttl,
 
 redis::Connection* ProductCache::connection() {
     if (connection_) {
-        return connection_.get();
+        try {
+            // Closed by Redis since its last use (a restart, its idle timeout, CLIENT KILL): a
+            // new one now, instead of a failed command and a second without Redis. Redis also
+            // forgot what the closed one tracked, so the near copies go with it.
+            connection_->check_open();
+            return connection_.get();
+        } catch (const redis::Error&) {
+            drop_connections();
+        }
     }
     if (std::chrono::steady_clock::now() < retry_at_) {
         return nullptr;
@@ -148,8 +156,6 @@ void ProductCache::start_tracking() {
 }
 
 void ProductCache::apply_invalidations() {
-    // Redis forgets what an idle connection it closed was tracking, and then sends nothing.
-    connection_->check_open();
     while (const std::optional<redis::Reply> message = invalidations_->poll_reply()) {
         // ["message", channel, the keys], the keys nil when Redis flushed them all.
         if (!message->is_array() || message->size() != 3 ||
@@ -167,12 +173,16 @@ void ProductCache::apply_invalidations() {
     }
 }
 
-void ProductCache::on_failure(const redis::Error& error) {
+void ProductCache::drop_connections() {
     connection_.reset();
     invalidations_.reset();
     tracking_ = false;
     near_.clear();
     watched_floors_.clear();
+}
+
+void ProductCache::on_failure(const redis::Error& error) {
+    drop_connections();
     retry_at_ = std::chrono::steady_clock::now() + kRetryInterval;
     if (!reported_down_) {
         log::warn("redis unavailable, serving from postgresql", {{"error", error.what()}});

@@ -119,13 +119,17 @@ private:
     /// Raises the floors of `products` and freezes the pages of `sellers`, in one round trip.
     bool write_invalidations(const std::vector<Invalidation>& products,
                              const std::vector<std::string_view>& sellers);
+    /// The connection, opened again when Redis closed it since its last use; nothing while Redis
+    /// is down.
     redis::Connection* connection();
     /// Has Redis track connection_'s reads of products for the near cache, when it has one and
     /// Redis agrees.
     void start_tracking();
     /// Drops the near copies that Redis's invalidation messages name; throws redis::Error when
-    /// either connection is no longer open (then no message may come).
+    /// their connection is no longer open (then no message may come).
     void apply_invalidations();
+    /// Closes both connections and drops the near copies, which nothing keeps right without them.
+    void drop_connections();
     void on_failure(const redis::Error& error);
     /// A batch's MGET of products, with CLIENT CACHING yes before it when `tracked`.
     struct ProductRead {

@@ -1,10 +1,12 @@
 /// Redis and PostgreSQL restarted while the API is under load: no 500s ever, 503 only while
-/// PostgreSQL is down, and everything served again once they are back.
+/// PostgreSQL is down, and everything served again once they are back; Redis closing pms-api's
+/// connections costs no request.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
+#include "common/redis.hpp"
 #include "tests/e2e/api/api_processes.hpp"
 #include "tests/e2e/api/load.hpp"
 #include "tests/e2e/http_client.hpp"
@@ -67,6 +69,23 @@ TEST(DependencyRestarts, RedisDownCostsNothingButTheCache) {
             << answer.what << " answered " << answer.status << ": " << answer.detail;
     }
     EXPECT_TRUE(wait_until_healthy(seconds(10)));
+}
+
+// Redis closing pms-api's connections (a restart that took less than a request's gap, its idle
+// `timeout`, an operator's CLIENT KILL) costs no request: each is found closed before it is used,
+// and replaced at once.
+TEST(DependencyRestarts, ConnectionsRedisClosedAreReplacedBeforeTheirNextUse) {
+    ASSERT_TRUE(wait_until_healthy(seconds(10)));
+    for (int i = 0; i < 8; ++i) {
+        ASSERT_EQ(get(api_url() + "/health").status, 200);  // every lane has its connection
+    }
+    redis::Connection admin(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(5));
+    ASSERT_GT(admin.command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).integer(), 0);
+    std::this_thread::sleep_for(milliseconds(100));  // the connections' ends have arrived
+    for (int i = 0; i < 16; ++i) {
+        const HttpResponse health = get(api_url() + "/health");
+        EXPECT_EQ(health.status, 200) << health.body;
+    }
 }
 
 TEST(DependencyRestarts, PostgresDownMeans503OnlyWhileItIsDown) {
