@@ -134,11 +134,16 @@ Reply Connection::read_reply() {
 }
 
 void Connection::check_open() {
+    // Readable: data, kept in hiredis's reader for the next reads, or the connection's end, which
+    // redisBufferRead reports. The end can wait behind data (the reply of send_unanswered), so
+    // this reads on while the socket stays readable, up to a bound against a peer that keeps
+    // sending (the next check goes on). poll's EINTR is left to the next check too.
+    constexpr int kMaxReads = 64;
     pollfd readable{context_->fd, POLLIN, 0};
-    // Readable: data, kept in hiredis's reader for the next read, or the connection's end, which
-    // redisBufferRead reports. poll's EINTR is left to the next check.
-    if (poll(&readable, 1, 0) > 0 && redisBufferRead(context_.get()) != REDIS_OK) {
-        fail("read");
+    for (int i = 0; i < kMaxReads && poll(&readable, 1, 0) > 0; ++i) {
+        if (redisBufferRead(context_.get()) != REDIS_OK) {
+            fail("read");
+        }
     }
 }
 

@@ -76,8 +76,15 @@ TEST(DependencyRestarts, RedisDownCostsNothingButTheCache) {
 // and replaced at once.
 TEST(DependencyRestarts, ConnectionsRedisClosedAreReplacedBeforeTheirNextUse) {
     ASSERT_TRUE(wait_until_healthy(seconds(10)));
+    const long long user = create_user(unique("closed"));
     for (int i = 0; i < 8; ++i) {
         ASSERT_EQ(get(api_url() + "/health").status, 200);  // every lane has its connection
+        // A page missed and stored without waiting for Redis's answer (send_unanswered): that
+        // answer is still unread on the connection when Redis closes it, ahead of its end.
+        ASSERT_EQ(get(api_url() + "/api/v1/products?user_id=" + std::to_string(user) +
+                      "&limit=" + std::to_string(i + 1))
+                      .status,
+                  200);
     }
     redis::Connection admin(redis::Endpoint::parse(setting("PMS_REDIS_URL")), seconds(5));
     ASSERT_GT(admin.command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).integer(), 0);
