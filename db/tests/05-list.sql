@@ -1,7 +1,7 @@
 -- 05-list: api.list_products: filters, keyset pagination, cursor and limit errors.
 begin;
 create extension if not exists pgtap;
-select plan(26);
+select plan(29);
 
 create temporary table t (who text primary key, user_id bigint);
 insert into t values ('a', (api.create_user(null, true, 'lister a') ->> 'id')::bigint),
@@ -84,6 +84,16 @@ select is(pg_temp.ids(pg_temp.page(null, null, 'e_c', null, null)), pg_temp.ids_
 select is(pg_temp.ids(pg_temp.page(null, null, 'k\s', null, null)), pg_temp.ids_of(array['back\slash poster']), 'name: \ matches itself');
 select is(pg_temp.ids(pg_temp.page(null, null, '', null, null)), (select array_agg(id order by id desc) from made), 'name: empty means no filter');
 select is(pg_temp.ids(pg_temp.page(15, null, 'shirt', 1, null)), pg_temp.ids_of(array['cotton shirt']), 'filters combine with the limit');
+-- A price filter, paged by 2. Page 1 comes from one scan of the seller's 6 newest rows, of which the
+-- filter drops the newest and passes 3; page 2, with 2 rows left to pass, from the ids first.
+create temporary table priced as select pg_temp.page(20, 50, null, 2, null) as first;
+alter table priced add column second jsonb;
+update priced set second = pg_temp.page(20, 50, null, 2, first ->> 'next_cursor');
+select is(pg_temp.ids((select first from priced)), pg_temp.ids_of(array['snakeXcase mug', 'snake_case mug']),
+          'price filter, page 1 of 2');
+select is(pg_temp.ids((select second from priced)), pg_temp.ids_of(array['cotton shirt', '100% cotton shirt']),
+          'price filter, page 2 of 2');
+select is((select second -> 'next_cursor' from priced), 'null', 'price filter: page 2 is the last');
 select ok(
     pg_temp.ids(api.list_products(null, null, null, 'lamp', 100, null)::jsonb)
         @> array[(select id from made where n = 1),

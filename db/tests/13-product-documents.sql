@@ -2,7 +2,7 @@
 -- changes the product or its images, and the readers return it.
 begin;
 create extension if not exists pgtap;
-select plan(14);
+select plan(17);
 
 create temporary table t (user_id bigint, product_id bigint);
 insert into t (user_id) select (api.create_user(null, true, 'doc tester') ->> 'id')::bigint;
@@ -69,6 +69,24 @@ select is(api.get_product((select product_id from t))::jsonb,
 select is(api.list_products((select user_id from t), null, null, null, 20, null)::jsonb -> 'items' -> 0,
           (select pms.product_json(p)::jsonb from pms.products as p where p.id = (select product_id from t)),
           'list_products builds the document of a row that has none');
+
+-- The same for each way list_products reads a page: a second product without a document, newer,
+-- read in the scan of the seller's newest rows (a page of 1), by the unfiltered scan of every user's
+-- products, and by name (ids first).
+insert into t (user_id, product_id)
+select null, (api.create_product(null, true, (select user_id from t where product_id is not null), 'doc tester newer', '', 2, '{}') ->> 'id')::bigint;
+alter table pms.products disable trigger products_before_write;
+update pms.products set doc = null where id = (select max(product_id) from t);
+alter table pms.products enable trigger products_before_write;
+select is(api.list_products((select user_id from t where user_id is not null), null, null, null, 1, null)::jsonb -> 'items' -> 0,
+          (select pms.product_json(p)::jsonb from pms.products as p where p.id = (select max(product_id) from t)),
+          'a page of the seller''s newest rows builds the missing document');
+select is(api.list_products(null, null, null, null, 1, null)::jsonb -> 'items' -> 0,
+          (select pms.product_json(p)::jsonb from pms.products as p where p.id = (select max(product_id) from t)),
+          'a page of every user''s products builds the missing document');
+select is(api.list_products(null, null, null, 'doc tester newer', 1, null)::jsonb -> 'items' -> 0,
+          (select pms.product_json(p)::jsonb from pms.products as p where p.id = (select max(product_id) from t)),
+          'a page found by name builds the missing document');
 
 select * from finish();
 rollback;
