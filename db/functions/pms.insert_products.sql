@@ -20,18 +20,10 @@ language plpgsql
 volatile
 set plan_cache_mode = force_generic_plan
 as $$
+declare
+    v_inserted bigint;
 begin
     perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 7, ''), true);
-
-    if exists (select
-                 from jsonb_array_elements(p_calls) as e (c)
-                where not pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean,
-                                          coalesce((c ->> 2)::bigint, (c ->> 0)::bigint))) then
-        raise exception using
-            errcode = 'insufficient_privilege',
-            message = 'products can be created only for yourself',
-            detail = '{"field": "user_id"}';
-    end if;
 
     -- The ids are taken first, so that each document finds its call without relying on the order
     -- of RETURNING.
@@ -52,10 +44,22 @@ begin
                    pms.price_in((c ->> 5)::numeric),
                    coalesce((c ->> 6)::text[], '{}')
               from calls
+             -- A call for another user is left out here, and refused below.
+             where pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean, coalesce((c ->> 2)::bigint, (c ->> 0)::bigint))
              order by calls.n
             returning pms.products.id, pms.products.version, pms.products.doc
         )
         select calls.n, inserted.id, inserted.version, inserted.doc from calls join inserted using (id) order by calls.n;
+
+    -- Fewer rows than calls: a call was for another user. The error undoes the rows inserted; checking
+    -- only then keeps a statement out of every call that succeeds.
+    get diagnostics v_inserted = row_count;
+    if v_inserted < jsonb_array_length(p_calls) then
+        raise exception using
+            errcode = 'insufficient_privilege',
+            message = 'products can be created only for yourself',
+            detail = '{"field": "user_id"}';
+    end if;
 end;
 $$;
 

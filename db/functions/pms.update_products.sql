@@ -29,48 +29,54 @@ volatile
 set plan_cache_mode = force_generic_plan
 as $$
 declare
+    v_updated bigint;
     v_ids     bigint[];
     v_missing bigint;
     v_foreign bigint;
 begin
     perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 7, ''), true);
 
-    select array_agg((e.value ->> 2)::bigint order by e.position) into v_ids
-      from jsonb_array_elements(p_calls) with ordinality as e (value, position);
-    if (select count(i) <> count(distinct i) from unnest(v_ids) as i) then
-        raise exception using
-            errcode = 'invalid_parameter_value',
-            message = 'a batch of updates names a product more than once';
-    end if;
-
-    select i into v_missing
-      from unnest(v_ids) as i
-     where not exists (select from pms.products as p where p.id = i)
-     limit 1;
-    if found then
-        raise exception using
-            errcode = 'no_data_found',
-            message = format('product %s does not exist', coalesce(v_missing::text, 'NULL'));
-    end if;
-
-    select p.id into v_foreign
-      from jsonb_array_elements(p_calls) as e (c)
-      join pms.products as p on p.id = (c ->> 2)::bigint
-     where not pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean, p.user_id)
-     limit 1;
-    if found then
-        raise exception using
-            errcode = 'insufficient_privilege',
-            message = format('product %s belongs to another user', v_foreign);
-    end if;
-
+    -- Another user's product is left alone here, and refused below.
     update pms.products as p
        set name = c ->> 3,
            description = coalesce(c ->> 4, ''),
            price = pms.price_in((c ->> 5)::numeric),
            images = coalesce((c ->> 6)::text[], '{}')
       from jsonb_array_elements(p_calls) as e (c)
-     where p.id = (c ->> 2)::bigint;
+     where p.id = (c ->> 2)::bigint
+       and pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean, p.user_id);
+
+    -- Fewer rows than calls: say why, and the error undoes the rows that were updated. Checking
+    -- only then keeps three statements out of every call that succeeds.
+    get diagnostics v_updated = row_count;
+    if v_updated < jsonb_array_length(p_calls) then
+        select array_agg((e.value ->> 2)::bigint order by e.position) into v_ids
+          from jsonb_array_elements(p_calls) with ordinality as e (value, position);
+        if (select count(i) <> count(distinct i) from unnest(v_ids) as i) then
+            raise exception using
+                errcode = 'invalid_parameter_value',
+                message = 'a batch of updates names a product more than once';
+        end if;
+
+        select i into v_missing
+          from unnest(v_ids) as i
+         where not exists (select from pms.products as p where p.id = i)
+         limit 1;
+        if found then
+            raise exception using
+                errcode = 'no_data_found',
+                message = format('product %s does not exist', coalesce(v_missing::text, 'NULL'));
+        end if;
+
+        select p.id into v_foreign
+          from jsonb_array_elements(p_calls) as e (c)
+          join pms.products as p on p.id = (c ->> 2)::bigint
+         where not pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean, p.user_id)
+         limit 1;
+        raise exception using
+            errcode = 'insufficient_privilege',
+            message = format('product %s belongs to another user', v_foreign);
+    end if;
 
     return query
         select (e.position - 1)::integer, p.id, p.version, p.doc

@@ -2,7 +2,7 @@
 -- functions would, keep nothing of a call that failed and everything of the others.
 begin;
 create extension if not exists pgtap;
-select plan(28);
+select plan(33);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
 insert into t (user_id) select (api.create_user(null, true, 'batch tester') ->> 'id')::bigint;
@@ -153,6 +153,27 @@ select throws_ok(format($$select api.update_product(null, true, %s, '', null, 3,
                  'product_name must be 1 to 200 characters', 'update_product: a broken rule''s message');
 select throws_ok($$select api.update_product(null, true, 999999999999, 'x', null, 3, null)$$, 'P0002',
                  'product 999999999999 does not exist', 'update_product: a missing product');
+
+-- pms.update_products updates first and checks only when fewer rows changed than it was given
+-- calls: the error undoes the rows it did update.
+select throws_ok(format($$select * from pms.update_products('[[null, "true", "%1$s", "undone", null, "1", null, null],
+                                                              [null, "true", "999999999999", "x", null, "1", null, null]]')$$,
+                        (select a from t)),
+                 'P0002', 'product 999999999999 does not exist', 'pms.update_products: a missing product among others');
+select throws_ok(format($$select * from pms.update_products('[[null, "true", "%1$s", "undone", null, "1", null, null],
+                                                              [null, "true", "%1$s", "undone too", null, "2", null, null]]')$$,
+                        (select a from t)),
+                 '22023', 'a batch of updates names a product more than once', 'pms.update_products: a product named twice');
+select is((select name from pms.products where id = (select a from t)), 'single',
+          'pms.update_products: a refused batch changed nothing');
+
+-- pms.insert_products leaves out a call for another user and refuses the batch after: nothing stays.
+select throws_ok(format($$select * from pms.insert_products('[["%1$s", "false", null, "undone insert", null, "1", null, null],
+                                                              ["%1$s", "false", "%2$s", "undone insert", null, "1", null, null]]')$$,
+                        (select user_id from t), (select user_id from t) + 1),
+                 '42501', 'products can be created only for yourself', 'pms.insert_products: a call for another user among others');
+select is((select count(*) from pms.products where name = 'undone insert'), 0::bigint,
+          'pms.insert_products: a refused batch inserted nothing');
 
 -- A caller that invalidates the cache itself before its COMMIT: no cache.invalidate rows. Last in
 -- this file: the promise holds for the rest of the transaction.
