@@ -21,7 +21,7 @@ begin
     end if;
     -- doc is NULL only for a row unchanged since migration 0006.
     return query
-        select p.id, p.version, coalesce(p.doc, pms.product_json(p))
+        select p.id, p.version::bigint, coalesce(p.doc, pms.product_json(p))
           from pms.products as p
          where p.id = any (p_ids);
 end;

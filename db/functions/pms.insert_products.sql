@@ -49,7 +49,7 @@ begin
              order by calls.n
             returning pms.products.id, pms.products.version, pms.products.doc
         )
-        select calls.n, inserted.id, inserted.version, inserted.doc from calls join inserted using (id) order by calls.n;
+        select calls.n, inserted.id, inserted.version::bigint, inserted.doc from calls join inserted using (id) order by calls.n;
 
     -- Fewer rows than calls: a call was for another user. The error undoes the rows inserted; checking
     -- only then keeps a statement out of every call that succeeds.

@@ -10,7 +10,9 @@
 --             raise;
 --
 -- The message of a constraint is its COMMENT (written next to the constraint in the migration), so each
--- rule and its message exist once. A NOT NULL violation has no constraint object in PostgreSQL 15: its
+-- rule and its message exist once. A rule that is a domain's constraint (migration 0015) comes with the
+-- domain's schema and no table or column: the column is the one of a table in that schema whose type
+-- is the domain. A NOT NULL violation has no constraint object in PostgreSQL 15: its
 -- message is "<field> is required". The error keeps its SQLSTATE; DETAIL is {"field": ...} when the
 -- rule is about one column. When nothing is recorded this returns and the caller's bare RAISE re-raises
 -- the original error unchanged.
@@ -28,10 +30,11 @@ set search_path = pms, pg_temp
 as $$
 declare
     v_message text;
+    v_table   text := nullif(p_table, '');
     v_column  text := nullif(p_column, '');
     v_field   text;
 begin
-    if coalesce(p_constraint, '') <> '' then
+    if coalesce(p_constraint, '') <> '' and v_table is not null then
         select obj_description(c.oid, 'pg_constraint'),
                case when cardinality(c.conkey) = 1 then a.attname::text end
           into v_message, v_column
@@ -42,11 +45,24 @@ begin
          where n.nspname = p_schema
            and t.relname = p_table
            and c.conname = p_constraint;
+    elsif coalesce(p_constraint, '') <> '' then
+        select obj_description(c.oid, 'pg_constraint'), t.relname, a.attname
+          into v_message, v_table, v_column
+          from pg_catalog.pg_constraint as c
+          join pg_catalog.pg_type as d on d.oid = c.contypid
+          join pg_catalog.pg_namespace as n on n.oid = d.typnamespace
+          left join (pg_catalog.pg_attribute as a
+                     join pg_catalog.pg_class as t on t.oid = a.attrelid and t.relkind = 'r')
+                 on a.atttypid = d.oid and t.relnamespace = n.oid and not a.attisdropped
+         where n.nspname = p_schema
+           and c.conname = p_constraint
+         order by t.oid, a.attnum
+         limit 1;
     end if;
 
     -- The client knows the product's columns by the names pms.product_json gives them.
     v_field := case
-                   when p_table = 'products' and v_column in ('name', 'description', 'price', 'images')
+                   when v_table = 'products' and v_column in ('name', 'description', 'price', 'images')
                        then 'product_' || v_column
                    else v_column
                end;

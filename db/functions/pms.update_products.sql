@@ -79,7 +79,7 @@ begin
     end if;
 
     return query
-        select (e.position - 1)::integer, p.id, p.version, p.doc
+        select (e.position - 1)::integer, p.id, p.version::bigint, p.doc
           from jsonb_array_elements(p_calls) with ordinality as e (value, position)
           join pms.products as p on p.id = (e.value ->> 2)::bigint
          order by e.position;

@@ -1,7 +1,7 @@
 -- 01-schema: the objects db/migrate creates: schemas, tables, types, indexes, foreign keys, functions.
 begin;
 create extension if not exists pgtap;
-select plan(38);
+select plan(42);
 
 select has_schema('pms');
 select has_schema('api');
@@ -17,12 +17,18 @@ select ok(
     'the migrations are recorded');
 
 select enum_has_labels('pms', 'image_job_status', array['pending', 'processing', 'done', 'failed', 'superseded']);
-select col_type_is('pms', 'products', 'price', 'numeric(12,2)', 'price is numeric(12,2)');
-select col_type_is('pms', 'products', 'version', 'bigint', 'version is bigint');
-select col_type_is('pms', 'products', 'images', 'text[]', 'images is text[]');
+-- The one-column rules of products and outbox are their columns' domains (migration 0015).
+select col_type_is('pms', 'products', 'price', 'pms.product_price', 'price is the domain product_price');
+select is((select format_type(typbasetype, typtypmod) from pg_type where oid = 'pms.product_price'::regtype),
+          'numeric(12,2)', 'product_price is numeric(12,2)');
+select col_type_is('pms', 'products', 'version', 'pms.product_version', 'version is the domain product_version');
+select domain_type_is('pms', 'product_version', 'bigint', 'product_version is bigint');
+select col_type_is('pms', 'products', 'images', 'pms.product_images', 'images is the domain product_images');
+select domain_type_is('pms', 'product_images', 'text[]', 'product_images is text[]');
 select col_default_is('pms', 'products', 'description', '', 'description defaults to the empty string');
 select col_type_is('pms', 'image_jobs', 'status', 'pms.image_job_status', 'job status is the enum');
-select col_type_is('pms', 'outbox', 'payload', 'jsonb', 'outbox payload is jsonb');
+select col_type_is('pms', 'outbox', 'payload', 'pms.outbox_payload', 'outbox payload is the domain outbox_payload');
+select domain_type_is('pms', 'outbox_payload', 'jsonb', 'outbox_payload is jsonb');
 select col_type_is('pms', 'products', 'doc', 'json', 'a product''s document is json: reads copy its text (migration 0012)');
 select col_is_pk('pms', 'schema_migrations', 'filename', 'schema_migrations is keyed by file name');
 

@@ -1,7 +1,7 @@
 -- 02-constraints: a DBA's direct SQL is held to the same rules as the API (constraints, not code).
 begin;
 create extension if not exists pgtap;
-select plan(35);
+select plan(38);
 
 insert into pms.users (name) values ('constraint tester');
 create temporary table t (user_id bigint, product_id bigint);
@@ -57,6 +57,17 @@ select throws_ok($$delete from pms.users where id = (select user_id from t)$$, '
 insert into pms.products (user_id, name, price, images)
 select user_id, 'with image', 1, array['http://a.test/1.jpg'] from t;
 update t set product_id = (select max(id) from pms.products);
+
+-- The rules hold for an UPDATE too, and an error names its rule. They are the columns' domains
+-- (migration 0015), checked where a value is given: a negative version is refused even though the
+-- trigger would replace it.
+select throws_ok($$update pms.products set name = '' where id = (select product_id from t)$$,
+                 '23514', 'value for domain pms.product_name violates check constraint "products_name_length"',
+                 'product name: an UPDATE to empty refused, naming the rule');
+select throws_ok($$update pms.products set images = array['ftp://a.test/i.jpg'] where id = (select product_id from t)$$,
+                 '23514', null, 'images: an UPDATE to an ftp URL refused');
+select throws_ok($$update pms.products set version = -5 where id = (select product_id from t)$$,
+                 '23514', null, 'version: an UPDATE to a negative version refused');
 select throws_ok(
     $$insert into pms.image_jobs (product_id, position, source_url) select product_id, 0, 'http://a.test/2.jpg' from t$$,
     '23505', null, 'jobs: a second live job for the same position refused');

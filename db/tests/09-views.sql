@@ -24,7 +24,7 @@ select results_eq(
 );
 
 select results_eq(
-    $$ select topic, events from pms.outbox_backlog order by topic $$,
+    $$ select topic::text, events from pms.outbox_backlog order by topic $$,
     $$ values ('cache.invalidate', 1::bigint), ('image.process', 2::bigint) $$,
     'their two image.process events wait in the outbox, beside the cache.invalidate of the seller''s pages'
 );

@@ -54,7 +54,7 @@ select is(pg_temp.outcomes(format($$select * from api.create_products('[
             {"sqlstate": "23502", "message": "user_id is required", "detail": {"field": "user_id"}},
             {"name": "good two"}]',
           'create_products: a failed call gets its own error; the others their documents');
-select is((select array_agg(name order by name) from pms.products where user_id = (select user_id from t)
+select is((select array_agg(name::text order by name) from pms.products where user_id = (select user_id from t)
              and name not in ('first', 'second', 'third')),
           array['good one', 'good two'],
           'create_products: nothing of the failed calls is kept');
