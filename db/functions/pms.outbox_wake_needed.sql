@@ -7,12 +7,12 @@
 -- marking itself idle right now), the writer just notifies, turn or not. Volatile on purpose: the read of
 -- pms.outbox_bridges takes its own snapshot, after the lock was granted. Under REPEATABLE READ or
 -- SERIALIZABLE the snapshot may predate a bridge's idle mark: then always.
+-- Neither SECURITY DEFINER nor a SET clause: its one caller, the trigger pms.outbox_notify, is both, and
+-- runs on every commit that writes the outbox; every name here is schema-qualified.
 create or replace function pms.outbox_wake_needed()
 returns boolean
 language plpgsql
 volatile
-security definer
-set search_path = pms, pg_temp
 as $$
 begin
     if current_setting('transaction_isolation') <> 'read committed' then

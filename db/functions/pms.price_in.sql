@@ -4,12 +4,15 @@
 -- 10 or more integer digits. Assigning to a variable of the column's own type (%type keeps the typmod)
 -- applies exactly the column's rule, so the rule stays written once, in the table; this function only
 -- turns its two outcomes into client messages. NULL passes through: NOT NULL on the column reports it.
+-- The column's type is the domain pms.product_price (migration 0015), so a negative price is refused
+-- here, by the domain's rule, with its own message (pms.raise_rule_violation).
+-- No SET clause: it runs once per product written, a SET costs a settings save and restore on each
+-- call, and its one name is schema-qualified. Not SECURITY DEFINER: only the api functions call it.
 create or replace function pms.price_in(p_price numeric)
 returns numeric
 language plpgsql
 stable
 parallel safe
-set search_path = pms, pg_temp
 as $$
 declare
     v_price pms.products.price%type;
