@@ -1,13 +1,14 @@
 -- pms.cursor_decode: the last id of the previous page, from a cursor pms.cursor_encode made.
 
 -- Anything else is the client's mistake: invalid_parameter_value (22023), never a server error.
+-- No SET clause: it runs on every page after the first, and its one caller, api.list_products, sets
+-- search_path.
 create or replace function pms.cursor_decode(p_cursor text)
 returns bigint
 language plpgsql
 stable
 strict
 parallel safe
-set search_path = pms, pg_temp
 as $$
 declare
     v_text text;
