@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # db/migrate's own tests, against a real PostgreSQL: it refuses an applied migration whose file
 # changed and two migrations with one number, changing nothing; two runs at once apply everything
-# once. Each case runs a copy of db/ (so that it may change the copy's migrations) on a database
-# of its own, created here and dropped at the end.
+# once; and migration 0015, which changes column types, upgrades a database that has rows. Each
+# case runs a copy of db/ (so that it may change the copy's migrations) on a database of its own,
+# created here and dropped at the end.
 #
 # Usage: PMS_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pms db/tests/migrate.sh
 #   PMS_DATABASE_URL: any database of the cluster, as a role that may create databases and roles
@@ -173,6 +174,59 @@ check "the other found them applied" contains "$other" "already applied  0001_sc
 check "and changed nothing" contains "$other" "db/migrate: done, nothing changed"
 check "every migration is recorded once" \
     equals "$(sql 'select count(distinct filename) from pms.schema_migrations')" "$(migration_count)"
+
+# ---------------------------------------------------------------- rules as domains, with rows in place
+
+# Migration 0015 changes the columns of products and outbox to domains: on a database already in
+# use, it keeps every row, recreates the triggers and the view that the change of type drops, and
+# the rules still hold.
+new_case domains
+mv "$CASE_DIR/migrations/0015_rules_as_domains.sql" "$work/0015_rules_as_domains.sql"
+equals "$(migrate "$work/before.out")" 0 || { sed 's/^/#   /' "$work/before.out"; exit 1; }
+sql "insert into pms.users (name) values ('domains');
+     insert into pms.products (user_id, name, description, price, images)
+     select max(id), 'with images', 'kept', 12.5, array['http://a.test/1.jpg', 'https://a.test/2.jpg']
+       from pms.users;"
+rows_before=$(sql "select md5(string_agg(format('%s %s %s %s %s %s', p.id, p.name, p.description, p.price,
+                                                p.images, p.version), ',' order by p.id))
+                     from pms.products as p")
+outbox_before=$(sql "select string_agg(topic || ' ' || events, ',' order by topic) from pms.outbox_backlog")
+# db/migrate recreates every trigger after the migrations, in a transaction of its own: the
+# migration must leave none missing in between.
+check "0015 by itself recreates the triggers whose WHEN reads a changed column" equals "$(psql -X -q -At \
+        -v ON_ERROR_STOP=1 "$CASE_URL" <<SQL
+begin;
+\\i $work/0015_rules_as_domains.sql
+select string_agg(tgname, ',' order by tgname) from pg_trigger
+ where tgrelid = 'pms.products'::regclass and tgqual is not null;
+rollback;
+SQL
+)" "products_sync_image_jobs_insert,products_sync_image_jobs_update"
+mv "$work/0015_rules_as_domains.sql" "$CASE_DIR/migrations/"
+check "0015 applies to a database with products" equals "$(migrate "$work/domains.out")" 0
+check "and keeps every product as it was" equals "$(sql "select md5(string_agg(format('%s %s %s %s %s %s',
+        p.id, p.name, p.description, p.price, p.images, p.version), ',' order by p.id)) from pms.products as p")" \
+    "$rows_before"
+check "the columns are the domains" equals "$(sql "select string_agg(format_type(atttypid, atttypmod), ',' order by attnum)
+                                                  from pg_attribute
+                                                 where attrelid = 'pms.products'::regclass
+                                                   and attname in ('name', 'price', 'images')")" \
+    "pms.product_name,pms.product_price,pms.product_images"
+check "no CHECK constraint is left on the tables" \
+    equals "$(sql "select count(*) from pg_constraint
+                    where conrelid in ('pms.products'::regclass, 'pms.outbox'::regclass) and contype = 'c'")" 0
+check "the view shows the same outbox, with its comment" equals \
+    "$(sql "select string_agg(topic || ' ' || events, ',' order by topic) from pms.outbox_backlog")
+$(sql "select obj_description('pms.outbox_backlog'::regclass, 'pg_class') is not null")" "$outbox_before
+t"
+sql "insert into pms.products (user_id, name, price, images)
+     select max(id), 'after', 1, array['http://a.test/3.jpg'] from pms.users" >/dev/null
+check "a product inserted afterwards still queues its image job" \
+    equals "$(sql "select count(*) from pms.image_jobs as j join pms.products as p on p.id = j.product_id
+                    where p.name = 'after'")" 1
+check "and a broken rule is still refused, by its name" \
+    contains <(sql "update pms.products set name = '' where name = 'after'" 2>&1 || true) \
+    'violates check constraint "products_name_length"'
 
 echo "1..$checks"
 ((failures == 0)) || { echo "# $failures of $checks checks failed"; exit 1; }
