@@ -4,8 +4,8 @@
 -- p_calls: a JSON array of calls, each the arguments of api.update_product in text form (see
 -- api.update_products), each for a different product. Updates them all with one statement, as
 -- pms.insert_products inserts, and returns each call's position n (0-based) with the product's id,
--- version and document as they are at the end (superseding jobs touches a product again after the UPDATE). NULL
--- description is stored as '', NULL images as no images; the owner (user_id) does not change.
+-- version and document, in no particular order. NULL description is stored as '', NULL images as no
+-- images; the owner (user_id) does not change.
 -- A caller making several calls locks their rows in the order of the ids first, so that two
 -- batches cannot deadlock each other (pms.run_batch does). The write-backs also lock the product
 -- row first (pms.lock_image_job), so a PUT and a worker's write-back run one after the other. When
@@ -36,15 +36,19 @@ declare
 begin
     perform pg_catalog.set_config('pms.request_id', coalesce(p_calls -> 0 ->> 7, ''), true);
 
-    -- Another user's product is left alone here, and refused below.
-    update pms.products as p
-       set name = c ->> 3,
-           description = coalesce(c ->> 4, ''),
-           price = pms.price_in((c ->> 5)::numeric),
-           images = coalesce((c ->> 6)::text[], '{}')
-      from jsonb_array_elements(p_calls) as e (c)
-     where p.id = (c ->> 2)::bigint
-       and pms.may_act_for((c ->> 0)::bigint, (c ->> 1)::boolean, p.user_id);
+    -- Another user's product is left alone here, and refused below. The rows as the UPDATE leaves
+    -- them are the rows at the end: no trigger of this statement writes them again (the supersede of
+    -- products_sync_image_jobs spares them, see image_jobs_touch_product).
+    return query
+        update pms.products as p
+           set name = e.c ->> 3,
+               description = coalesce(e.c ->> 4, ''),
+               price = pms.price_in((e.c ->> 5)::numeric),
+               images = coalesce((e.c ->> 6)::text[], '{}')
+          from jsonb_array_elements(p_calls) with ordinality as e (c, position)
+         where p.id = (e.c ->> 2)::bigint
+           and pms.may_act_for((e.c ->> 0)::bigint, (e.c ->> 1)::boolean, p.user_id)
+        returning (e.position - 1)::integer, p.id, p.version::bigint, p.doc;
 
     -- Fewer rows than calls: say why, and the error undoes the rows that were updated. Checking
     -- only then keeps three statements out of every call that succeeds.
@@ -77,12 +81,6 @@ begin
             errcode = 'insufficient_privilege',
             message = format('product %s belongs to another user', v_foreign);
     end if;
-
-    return query
-        select (e.position - 1)::integer, p.id, p.version::bigint, p.doc
-          from jsonb_array_elements(p_calls) with ordinality as e (value, position)
-          join pms.products as p on p.id = (e.value ->> 2)::bigint
-         order by e.position;
 end;
 $$;
 

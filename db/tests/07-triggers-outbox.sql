@@ -1,7 +1,7 @@
 -- 07-triggers-outbox: outbox events, version and updated_at, the notify trigger, outbox_claim/outbox_delete.
 begin;
 create extension if not exists pgtap;
-select plan(40);
+select plan(42);
 
 create temporary table mark (outbox_id bigint);
 insert into mark select coalesce(max(id), 0) from pms.outbox;
@@ -77,9 +77,15 @@ select is(pg_temp.events('cache.invalidate') -> 0 -> 'version', '3', 'job update
 -- (the supersede touches the product again; pms-bridge only ever raises a version floor, so the
 -- newest wins).
 call pg_temp.mark();
-do $$ begin perform api.update_product(null, true, (select product_id from t), 'Renamed', '', 1,
-                                       array['http://img.test/0.jpg', 'http://img.test/1b.jpg'], 'req-c'); end $$;
+create temporary table put_result as select pg_temp.version() as version_before, null::jsonb as doc;
+update put_result
+   set doc = api.update_product(null, true, (select product_id from t), 'Renamed', '', 1,
+                                array['http://img.test/0.jpg', 'http://img.test/1b.jpg'], 'req-c')::jsonb;
 select is(jsonb_array_length(pg_temp.events('image.process')), 1, 'changed image: exactly one image.process');
+select is((select doc from put_result), (select doc::jsonb from pms.products where id = (select product_id from t)),
+          'changed image: the PUT returns the document as stored, the superseded job left out');
+select is(pg_temp.version(), (select version_before + 1 from put_result),
+          'changed image: superseding the old job does not bump the version a second time');
 select is(
     (pg_temp.events('image.process') -> 0) - 'enqueued_at',
     jsonb_build_object('job_id', pg_temp.job(1), 'product_id', (select product_id from t), 'position', 1,

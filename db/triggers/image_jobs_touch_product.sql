@@ -3,7 +3,10 @@
 -- After an UPDATE or DELETE of image jobs, bump the version of each product concerned once per
 -- statement; products_before_write does the bump and rebuilds the product's doc, and products_outbox
 -- writes the cache.invalidate row.
--- A product being deleted (cascade) is already gone and is simply not found.
+-- A product being deleted (cascade) is already gone and is simply not found. Not the product whose
+-- own UPDATE superseded the jobs (products_sync_image_jobs names it in pms.syncing_images_of): that
+-- UPDATE bumped the version and built a document without them, and its caller can return the row as
+-- its UPDATE left it.
 -- Lock order: a DBA's direct UPDATE of a job locks the job, then its product here, the reverse of the
 -- API (product first). Two such transactions can deadlock; PostgreSQL detects that and aborts one.
 create or replace function pms.image_jobs_touch_product()
@@ -15,7 +18,8 @@ as $$
 begin
     update pms.products as p
        set version = p.version + 1
-     where p.id in (select c.product_id from changed_jobs as c);
+     where p.id in (select c.product_id from changed_jobs as c)
+       and p.id is distinct from nullif(current_setting('pms.syncing_images_of', true), '')::bigint;
     return null;
 end;
 $$;

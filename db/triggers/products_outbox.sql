@@ -5,8 +5,8 @@
 -- pages of products (the cached lists, docs/architecture.md) changed: the product's owner, and for an
 -- UPDATE that gives the product to another user (only a DBA can) the former owner as well. For an
 -- UPDATE the version is the row's new version;
--- when a nested touch (image_jobs_touch_product, e.g. a PUT that supersedes jobs) bumps it again
--- in the same transaction, that UPDATE writes its own row with the newer version, after this one.
+-- when a nested touch (image_jobs_touch_product, e.g. a DBA's UPDATE of a job in the same
+-- transaction) bumps it again, that UPDATE writes its own row with the newer version, after this one.
 -- pms-bridge only ever raises a product's version floor, so the newest version wins. For a DELETE
 -- it is the deleted row's version + 1, newer than any copy that can be cached.
 --

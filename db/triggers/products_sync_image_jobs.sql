@@ -15,11 +15,15 @@ set search_path = pms, pg_temp
 as $$
 begin
     if tg_op = 'UPDATE' then
+        -- The document this UPDATE wrote already leaves these jobs out (pms.product_json joins a
+        -- position's job only for the same URL), so image_jobs_touch_product need not bump it again.
+        perform set_config('pms.syncing_images_of', new.id::text, true);
         update pms.image_jobs as j
            set status = 'superseded'
          where j.product_id = new.id
            and j.status <> 'superseded'
            and j.source_url is distinct from new.images[j.position + 1];
+        perform set_config('pms.syncing_images_of', '', true);
     end if;
 
     insert into pms.image_jobs (product_id, position, source_url)
