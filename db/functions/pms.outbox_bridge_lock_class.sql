@@ -8,7 +8,6 @@ returns integer
 language sql
 immutable
 parallel safe
-set search_path = pms, pg_temp
 as $$
     select 7368054;
 $$;

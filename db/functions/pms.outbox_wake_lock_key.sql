@@ -7,7 +7,6 @@ returns bigint
 language sql
 immutable
 parallel safe
-set search_path = pms, pg_temp
 as $$
     select 7368053::bigint;
 $$;
