@@ -2,8 +2,12 @@
 
 -- p_actor_id and p_actor_is_admin: who is acting (db/README.md). The product is for p_user_id, or
 -- for the actor when it is NULL; only an admin may create for another user.
--- Returns the product's document; pms.insert_products does the work (and says what NULLs become).
--- This function turns a broken rule into its recorded message.
+-- Returns the product's document. A NULL description is stored as '' and NULL images as no images,
+-- as pms.insert_products stores them: its statement for one call, written out with the arguments as
+-- they are, because building and reading back its jsonb was a fifth of a single call's work
+-- (callgrind: 885k instructions a call through it, 700k without). 14-batched-writes checks that
+-- both store the same row. A refused call goes through pms.insert_products after all, which says
+-- why. This function turns a broken rule into its recorded message.
 -- Errors: 42501 insufficient_privilege for another user's product (DETAIL {"field": "user_id"});
 -- with the message recorded for the rule and DETAIL {"field": ...}: 23502 a required value missing,
 -- 23503 unknown user, 23514 a rule of pms.products broken, 22003 price too large,
@@ -25,14 +29,24 @@ security definer
 set search_path = pms, pg_temp
 as $$
 declare
+    v_doc        json;
     v_schema     text;
     v_table      text;
     v_column     text;
     v_constraint text;
 begin
-    return (select i.doc
-              from pms.insert_products(jsonb_build_array(jsonb_build_array(
-                       p_actor_id::text, p_actor_is_admin::text, p_user_id::text, p_name, p_description, p_price::text, p_images::text, p_request_id))) as i);
+    perform pg_catalog.set_config('pms.request_id', coalesce(p_request_id, ''), true);
+    insert into pms.products (user_id, name, description, price, images)
+    select coalesce(p_user_id, p_actor_id), p_name, coalesce(p_description, ''), pms.price_in(p_price),
+           coalesce(p_images, '{}')
+     where pms.may_act_for(p_actor_id, p_actor_is_admin, coalesce(p_user_id, p_actor_id))
+    returning doc into v_doc;
+    if not found then
+        v_doc := (select i.doc
+                    from pms.insert_products(pms.one_call(p_actor_id, p_actor_is_admin, p_user_id, p_name, p_description,
+                                                p_price, p_images, p_request_id)) as i);
+    end if;
+    return v_doc;
 exception
     when integrity_constraint_violation then
         get stacked diagnostics v_schema = schema_name, v_table = table_name,

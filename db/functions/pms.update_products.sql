@@ -1,5 +1,6 @@
--- pms.update_products: the UPDATE of api.update_product and api.update_products, without their error
--- handling (each caller translates or records the errors in its own way).
+-- pms.update_products: the UPDATE of api.update_products, without its error handling (the caller
+-- records the errors in its own way). api.update_product runs the same statement for its one call,
+-- and comes here only when that updated nothing, to say why.
 
 -- p_calls: a JSON array of calls, each the arguments of api.update_product in text form (see
 -- api.update_products), each for a different product. Updates them all with one statement, as

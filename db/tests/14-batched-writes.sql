@@ -2,7 +2,7 @@
 -- functions would, keep nothing of a call that failed and everything of the others.
 begin;
 create extension if not exists pgtap;
-select plan(33);
+select plan(36);
 
 create temporary table t (user_id bigint, a bigint, b bigint);
 insert into t (user_id) select (api.create_user(null, true, 'batch tester') ->> 'id')::bigint;
@@ -153,6 +153,36 @@ select throws_ok(format($$select api.update_product(null, true, %s, '', null, 3,
                  'product_name must be 1 to 200 characters', 'update_product: a broken rule''s message');
 select throws_ok($$select api.update_product(null, true, 999999999999, 'x', null, 3, null)$$, 'P0002',
                  'product 999999999999 does not exist', 'update_product: a missing product');
+
+-- The single functions write their one row with a statement of their own (api.create_product says
+-- why): for the same arguments they store what the batch stores, NULLs, images and version included.
+create function pg_temp.fields(p_doc json)
+returns jsonb
+language sql
+as $$
+    select p_doc::jsonb - array['id', 'created_at', 'updated_at'];
+$$;
+select is(pg_temp.fields(api.create_product((select user_id from t), false, null, 'twin', null, 4.5, null)),
+          (select pg_temp.fields(r.doc)
+             from api.create_products(format('[["%s", "false", null, "twin", null, "4.5", null, null]]',
+                                             (select user_id from t))::jsonb) as r),
+          'create_product stores what create_products stores: the actor''s product, NULLs made empty');
+create temporary table twins as
+select (api.create_product(null, true, (select user_id from t), 'twin', 'd', 1,
+                           array['http://img.test/twin-0.jpg', 'http://img.test/twin-1.jpg']) ->> 'id')::bigint as id
+  from generate_series(1, 2);
+select is(pg_temp.fields(api.create_product(null, true, (select user_id from t), 'twin', 'd', 1,
+                                            array['http://img.test/twin-0.jpg'])),
+          (select pg_temp.fields(r.doc)
+             from api.create_products(format('[[null, "true", "%s", "twin", "d", "1", "{http://img.test/twin-0.jpg}", null]]',
+                                             (select user_id from t))::jsonb) as r),
+          'create_product stores what create_products stores: images and their pending jobs');
+select is(pg_temp.fields(api.update_product((select user_id from t), false, (select min(id) from twins), 'twin 2', null, 2,
+                                            array['http://img.test/twin-0.jpg', 'http://img.test/twin-1b.jpg'])),
+          (select pg_temp.fields(r.doc)
+             from api.update_products(format('[["%s", "false", "%s", "twin 2", null, "2", "{http://img.test/twin-0.jpg,http://img.test/twin-1b.jpg}", null]]',
+                                             (select user_id from t), (select max(id) from twins))::jsonb) as r),
+          'update_product stores what update_products stores: a superseded image, a NULL description, the version');
 
 -- pms.update_products updates first and checks only when fewer rows changed than it was given
 -- calls: the error undoes the rows it did update.
