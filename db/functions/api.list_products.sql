@@ -47,9 +47,10 @@ declare
     -- No cursor: every id is below the largest bigint.
     v_after   bigint := coalesce(pms.cursor_decode(nullif(p_cursor, '')), 9223372036854775807);
     v_pattern text;
-    v_sql     text := 'select i.id from pms.products as i where i.name ilike $4 and i.id < $5';
+    v_sql     text;
     v_ids     bigint[];
     v_docs    json[];
+    v_page    json;
 begin
     if v_limit not between 1 and 100 then
         raise exception using
@@ -61,6 +62,7 @@ begin
     if nullif(p_name_contains, '') is not null then
         -- ILIKE's escape character is the backslash: escape it first, then the two wildcards.
         v_pattern := '%' || replace(replace(replace(p_name_contains, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+        v_sql := 'select i.id from pms.products as i where i.name ilike $4 and i.id < $5';
         if p_user_id is not null then
             v_sql := v_sql || ' and i.user_id = $1';
         end if;
@@ -75,8 +77,9 @@ begin
           using p_user_id, p_min_price, p_max_price, v_pattern, v_after, v_limit + 1;
     elsif p_user_id is not null then
         -- The seller's next rows, whole: the inner LIMIT bounds the heap reads of rows the filter drops.
-        select array_agg(r.id), array_agg(r.doc)
-          into v_ids, v_docs
+        -- A full page is built here and returned at once (no copy of the arrays into variables).
+        select case when count(*) > v_limit then pms.page_json(array_agg(r.doc), array_agg(r.id), v_limit) end
+          into v_page
           from (select s.id, s.doc
                   from (select p.id, p.price, coalesce(p.doc, pms.product_json(p)) as doc
                           from pms.products as p
@@ -87,17 +90,17 @@ begin
                  where (p_min_price is null or s.price >= p_min_price)
                    and (p_max_price is null or s.price <= p_max_price)
                  limit v_limit + 1) as r;
-        if coalesce(cardinality(v_ids), 0) <= v_limit then
-            v_ids := array(select i.id
-                             from pms.products as i
-                            where i.user_id = p_user_id
-                              and i.id < v_after
-                              and (p_min_price is null or i.price >= p_min_price)
-                              and (p_max_price is null or i.price <= p_max_price)
-                            order by i.id desc
-                            limit v_limit + 1);
-            v_docs := null;
+        if v_page is not null then
+            return v_page;
         end if;
+        v_ids := array(select i.id
+                         from pms.products as i
+                        where i.user_id = p_user_id
+                          and i.id < v_after
+                          and (p_min_price is null or i.price >= p_min_price)
+                          and (p_max_price is null or i.price <= p_max_price)
+                        order by i.id desc
+                        limit v_limit + 1);
     else
         select array_agg(r.id), array_agg(r.doc)
           into v_ids, v_docs
@@ -121,8 +124,7 @@ begin
                         offset 0);
     end if;
 
-    return json_build_object('items', coalesce(array_to_json(v_docs[1:v_limit]), '[]'),
-                             'next_cursor', case when cardinality(v_ids) > v_limit then pms.cursor_encode(v_ids[v_limit]) end);
+    return pms.page_json(v_docs, v_ids, v_limit);
 end;
 $$;
 

@@ -1,7 +1,7 @@
 -- 05-list: api.list_products: filters, keyset pagination, cursor and limit errors.
 begin;
 create extension if not exists pgtap;
-select plan(29);
+select plan(31);
 
 create temporary table t (who text primary key, user_id bigint);
 insert into t values ('a', (api.create_user(null, true, 'lister a') ->> 'id')::bigint),
@@ -94,6 +94,12 @@ select is(pg_temp.ids((select first from priced)), pg_temp.ids_of(array['snakeXc
 select is(pg_temp.ids((select second from priced)), pg_temp.ids_of(array['cotton shirt', '100% cotton shirt']),
           'price filter, page 2 of 2');
 select is((select second -> 'next_cursor' from priced), 'null', 'price filter: page 2 is the last');
+-- With a limit of 1 the scan of the newest rows reads 4 (60, 50, 40, 30), of which [20, 30] passes
+-- one; the next row that passes (20) lies beyond them, so the page must still have a next.
+select is(pg_temp.ids(pg_temp.page(20, 30, null, 1, null)), pg_temp.ids_of(array['cotton shirt']),
+          'price filter, a short scan: the page');
+select isnt(pg_temp.page(20, 30, null, 1, null) -> 'next_cursor', 'null'::jsonb,
+            'price filter, a short scan: a row beyond the rows it read still makes a next page');
 select ok(
     pg_temp.ids(api.list_products(null, null, null, 'lamp', 100, null)::jsonb)
         @> array[(select id from made where n = 1),
