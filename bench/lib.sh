@@ -55,11 +55,12 @@ BENCH_PLAIN_LIST_OPTIONS="-c plan_cache_mode=force_generic_plan -c enable_bitmap
 # What both SQL measurements (bench/api/run, bench/sql/instructions) start from: at least $1
 # products, the baseline tables (bench/plain-table.sql), a user of its own for the inserts, and in
 # folder $2 each route's plain statement and api function as pgbench scripts: plain_get, fn_get,
-# plain_list, fn_list, plain_post, ruled_post, fn_post, plain_put, ruled_put, fn_put (.sql), the
-# ruled ones on the table with pms.products' rules. Sets bench_user (the seed's big seller, whose
-# newest page the list reads), bench_poster, bench_max_id, and bench_id_min and bench_id_max: the
-# longest run of consecutive seeded ids, because an id never used (a rolled-back
-# insert) or deleted would be a 404, which is other work.
+# plain_list, fn_list, plain_post, ruled_post, event_post, fn_post, plain_put, ruled_put, event_put,
+# fn_put (.sql), the ruled ones on the table with pms.products' rules, the event ones the same
+# statement writing its cache.invalidate row into a copy of pms.outbox too. Sets bench_user (the
+# seed's big seller, whose newest page the list reads), bench_poster, bench_max_id, and
+# bench_id_min and bench_id_max: the longest run of consecutive seeded ids, because an id never
+# used (a rolled-back insert) or deleted would be a 404, which is other work.
 bench_sql_setup() {
     local dir=$2
     bench_seed_products "$1"
@@ -93,6 +94,10 @@ bench_sql_setup() {
         >"$dir/plain_post.sql"
     printf '%s\n' "insert into pms_bench_plain.ruled (user_id, name, description, price, images) values ($bench_poster, 'Bench product', '', 9.99, '{}') returning id;" \
         >"$dir/ruled_post.sql"
+    # The row and its outbox row as the triggers of pms.products write them (an INSERT names its
+    # sellers; an UPDATE its product, the new version and the seller), in one statement.
+    printf '%s\n' "with p as (insert into pms_bench_plain.ruled (user_id, name, description, price, images) values ($bench_poster, 'Bench product', '', 9.99, '{}') returning user_id) insert into pms_bench_plain.outbox (topic, payload) select 'cache.invalidate', jsonb_build_object('user_ids', jsonb_build_array(p.user_id)) from p returning id;" \
+        >"$dir/event_post.sql"
     printf '%s\n' "select api.create_product(null, true, $bench_poster, 'Bench product', null, 9.99, null, null);" \
         >"$dir/fn_post.sql"
     printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
@@ -101,6 +106,9 @@ bench_sql_setup() {
     printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
         "update pms_bench_plain.ruled set name = 'Bench product', description = '', price = 19.99, images = '{}', updated_at = now() where id = :id;" \
         >"$dir/ruled_put.sql"
+    printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
+        "with p as (update pms_bench_plain.ruled set name = 'Bench product', description = '', price = 19.99, images = '{}', updated_at = now(), version = version + 1 where id = :id returning id, user_id, version) insert into pms_bench_plain.outbox (topic, payload) select 'cache.invalidate', jsonb_build_object('product_id', p.id, 'version', p.version, 'user_ids', jsonb_build_array(p.user_id)) from p returning id;" \
+        >"$dir/event_put.sql"
     printf '%s\n' "\\set id random($bench_id_min, $bench_id_max)" \
         "select api.update_product(null, true, :id, 'Bench product', '', 19.99, null, null);" >"$dir/fn_put.sql"
 }
@@ -138,19 +146,26 @@ bench_wrk() {
 }
 
 # pgbench with a custom script as the API's role: bench_pgbench NAME SECONDS CLIENTS SCRIPT DIR
-# Latency percentiles come from its per-transaction log (a 20% sample).
+# Latency percentiles come from its per-transaction log (a 20% sample). "NAME_wal_bytes": the WAL the
+# whole cluster wrote meanwhile per call (pms-bridge's deletes of the outbox rows the calls wrote and
+# autovacuum included): what a write costs the WAL flush its commits wait for; "NAME_wal_fpi": the
+# full-page images among it per call, which depend on how long ago the last checkpoint was.
 bench_pgbench() {
-    local name=$1 seconds=$2 clients=$3 script=$4 dir=$5 output tps
-    local -a percentiles
+    local name=$1 seconds=$2 clients=$3 script=$4 dir=$5 output tps calls
+    local -a percentiles wal
     rm -f "$dir"/pgbench_log.*
+    read -r -a wal < <(bench_psql -tA -F ' ' -c "select wal_bytes, wal_fpi from pg_stat_wal")
     output=$(cd "$dir" && /usr/lib/postgresql/15/bin/pgbench -n -M prepared -c "$clients" \
         -j "$((clients < 2 ? clients : 2))" -T "$seconds" -f "$script" -l --sampling-rate=0.2 \
         "${PMS_API_DATABASE_URL:-$PMS_DATABASE_URL}" 2>&1)
+    read -r -a wal < <(bench_psql -tA -F ' ' -c "select wal_bytes - ${wal[0]}, wal_fpi - ${wal[1]} from pg_stat_wal")
     tps=$(awk '/^tps = / {print $3; exit}' <<<"$output")
+    calls=$(awk '/^number of transactions actually processed: / {print $NF; exit}' <<<"$output")
     mapfile -t percentiles < <(cat "$dir"/pgbench_log.* | awk '{print $3}' | sort -n |
         awk '{v[NR] = $1} END { printf "%.3f\n%.3f\n", v[int(NR * 0.5) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }')
-    printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s' \
-        "$name" "$tps" "$name" "${percentiles[0]}" "$name" "${percentiles[1]}"
+    printf '"%s_rps": %s, "%s_p50_ms": %s, "%s_p99_ms": %s, "%s_wal_bytes": %s, "%s_wal_fpi": %s' \
+        "$name" "$tps" "$name" "${percentiles[0]}" "$name" "${percentiles[1]}" \
+        "$name" "$((wal[0] / calls))" "$name" "$(awk -v f="${wal[1]}" -v n="$calls" 'BEGIN { printf "%.3f", f / n }')"
 }
 
 # redis-cli against the stack's Redis (PMS_REDIS_URL: unix:/path or redis://[:pw@]host[:port][/db]).

@@ -7,6 +7,9 @@
 --     computes: its domains' rules, its foreign key to pms.users and its indexes (the trigram
 --     index too), but no triggers and no document. The plain INSERT and UPDATE run on it as well,
 --     so that a single api write's cost can be told apart from what its table's rules cost.
+--   * pms_bench_plain.outbox, with pms.outbox's shape, rules and indexes but no trigger: beside ruled,
+--     the plain statement that writes a product's row and its cache.invalidate row in one go, the
+--     least a transactional outbox asks of a single write.
 --
 -- psql variable: :max_id, where its id sequence starts (the largest id of pms.products).
 set client_min_messages = warning;
@@ -22,8 +25,9 @@ create table pms_bench_plain.ruled
 alter table pms_bench_plain.ruled
     drop column doc,
     add foreign key (user_id) references pms.users (id) on delete restrict;
+create table pms_bench_plain.outbox (like pms.outbox including all);
 -- pms_api may not execute pms.*: ruled's URL check calls copies of the two functions, in copies of
--- the domains.
+-- the domains (outbox's too, so that pms_api needs nothing of schema pms).
 do $$
 declare
     v_function regprocedure;
@@ -34,12 +38,15 @@ begin
         execute replace(pg_get_functiondef(v_function), 'pms.', 'pms_bench_plain.');
     end loop;
     for v_column in
-        select a.attname, d.oid as domain, d.typname, format_type(d.typbasetype, d.typtypmod) as base
+        select a.attrelid::regclass as source, a.attname, d.oid as domain, d.typname,
+               format_type(d.typbasetype, d.typtypmod) as base
           from pg_attribute as a
           join pg_type as d on d.oid = a.atttypid and d.typtype = 'd'
-         where a.attrelid = 'pms.products'::regclass and a.attnum > 0 and not a.attisdropped
+         where a.attrelid in ('pms.products'::regclass, 'pms.outbox'::regclass) and a.attnum > 0 and not a.attisdropped
     loop
-        execute format('alter table pms_bench_plain.products alter column %I type %s', v_column.attname, v_column.base);
+        if v_column.source = 'pms.products'::regclass then
+            execute format('alter table pms_bench_plain.products alter column %I type %s', v_column.attname, v_column.base);
+        end if;
         execute format('create domain pms_bench_plain.%I as %s', v_column.typname, v_column.base);
         for v_rule in select c.conname, pg_get_constraintdef(c.oid) as definition
                         from pg_constraint as c
@@ -48,7 +55,8 @@ begin
             execute format('alter domain pms_bench_plain.%I add constraint %I %s', v_column.typname,
                            v_rule.conname, replace(v_rule.definition, 'pms.', 'pms_bench_plain.'));
         end loop;
-        execute format('alter table pms_bench_plain.ruled alter column %I type pms_bench_plain.%I',
+        execute format('alter table pms_bench_plain.%I alter column %I type pms_bench_plain.%I',
+                       case when v_column.source = 'pms.products'::regclass then 'ruled' else 'outbox' end,
                        v_column.attname, v_column.typname);
     end loop;
 end
@@ -66,6 +74,6 @@ vacuum analyze pms_bench_plain.ruled;
 
 -- pgbench connects as pms-api does.
 grant usage on schema pms_bench_plain to pms_api;
-grant select, insert, update on pms_bench_plain.products, pms_bench_plain.ruled to pms_api;
+grant select, insert, update on pms_bench_plain.products, pms_bench_plain.ruled, pms_bench_plain.outbox to pms_api;
 grant execute on all functions in schema pms_bench_plain to pms_api;
 grant usage on all sequences in schema pms_bench_plain to pms_api;
